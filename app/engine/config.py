@@ -1,0 +1,84 @@
+"""The frozen description of a training run, and the one place that decides whether it is sensible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.engine.problems import InputError, Problem
+from app.engine.tasks import TaskConfig, task_problems
+from models.init import INIT_SCHEMES
+from models.recurrent import CELL_KINDS, RNN_ACTIVATIONS
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Defaults give a good first run: an LSTM fitting the lesson's temperatures within seconds."""
+
+    task: TaskConfig = field(default_factory=TaskConfig)
+    cell: str = "lstm"
+    hidden_size: int = 16
+    num_layers: int = 1
+    activation: str = "tanh"  # vanilla RNN only
+    init: str = "default"
+    init_radius: float = 1.0  # spectral radius of W_hh for the orthogonal, gaussian and identity inits
+    forget_bias: float = 1.0
+    optimizer: str = "adam"
+    learning_rate: float = 0.01
+    momentum: float = 0.9  # SGD only
+    batch_size: int = 32
+    clip: bool = True
+    clip_threshold: float = 1.0
+    seed: int = 0
+
+    def problems(self) -> list[Problem]:
+        """Every reason this config cannot run; empty when it can."""
+        found = list(task_problems(self.task))
+        for name, options in (
+            ("cell", CELL_KINDS),
+            ("activation", RNN_ACTIVATIONS),
+            ("init", INIT_SCHEMES),
+            ("optimizer", OPTIMIZERS),
+        ):
+            value = getattr(self, name)
+            if value not in options:
+                found.append(
+                    Problem(
+                        "problem.choice",
+                        f"{name} must be one of {', '.join(options)} (got {value!r})",
+                        {"field": name, "options": ", ".join(options), "value": value},
+                    )
+                )
+        for name, low, high in RANGES:
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and low <= value <= high):
+                found.append(
+                    Problem(
+                        "problem.range",
+                        f"{name} must be between {low:g} and {high:g} (got {value})",
+                        {"field": name, "low": low, "high": high, "value": value},
+                    )
+                )
+        return found
+
+    def check(self) -> RunConfig:
+        found = self.problems()
+        if found:
+            raise InputError(found)
+        return self
+
+
+# (field, lowest, highest). Learning rates above 10 or hidden sizes above 512 are never a lesson,
+# only a frozen laptop.
+RANGES: tuple[tuple[str, float, float], ...] = (
+    ("hidden_size", 1, 512),
+    ("num_layers", 1, 3),
+    ("init_radius", 0.0, 10.0),
+    ("forget_bias", -10.0, 10.0),
+    ("learning_rate", 1e-6, 10.0),
+    ("momentum", 0.0, 0.999),
+    ("batch_size", 1, 1024),
+    ("clip_threshold", 1e-3, 1e6),
+    ("seed", 0, 2**31 - 1),
+)

@@ -1,0 +1,56 @@
+"""A bounded record of a run: one row per recorded step, thinned out as it grows so memory stays flat."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class History:
+    """Columns of floats keyed by name. When ``capacity`` rows are reached, every other row is dropped
+    and from then on only every ``stride``-th step is kept: a long run keeps its whole shape."""
+
+    capacity: int = 2000
+    stride: int = 1
+    columns: dict[str, list[float]] = field(default_factory=dict)
+    _rows: int = 0
+
+    def record(self, step: int, values: dict[str, float]) -> None:
+        if step % self.stride:
+            return
+        row = {"step": float(step), **values}
+        for name in row.keys() - self.columns.keys():
+            self.columns[name] = [math.nan] * self._rows  # a column that appears later
+        for name, column in self.columns.items():
+            column.append(float(row.get(name, math.nan)))
+        self._rows += 1
+        if self._rows >= self.capacity:
+            self._thin()
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def array(self, name: str) -> np.ndarray:
+        """One column as float32 (what plotly serialises fastest); NaN where not measured."""
+        return np.asarray(self.columns.get(name, [math.nan] * self._rows), dtype=np.float32)
+
+    def last(self, name: str) -> float:
+        """The latest measured (not NaN) value of a column, or NaN."""
+        for value in reversed(self.columns.get(name, [])):
+            if not math.isnan(value):
+                return value
+        return math.nan
+
+    def names(self, prefix: str = "") -> list[str]:
+        return sorted(n for n in self.columns if n.startswith(prefix))
+
+    def _thin(self) -> None:
+        steps = self.columns["step"]
+        self.stride *= 2
+        keep = [i for i, s in enumerate(steps) if int(s) % self.stride == 0]
+        for name, column in self.columns.items():
+            self.columns[name] = [column[i] for i in keep]
+        self._rows = len(keep)

@@ -1,0 +1,74 @@
+"""The task registry: name -> builder, plus the checks that refuse impossible task settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.engine.problems import Problem
+from app.engine.tasks.base import Scaler, Task, TaskConfig, TaskInfo
+from app.engine.tasks.memory import ADDING, RECALL, adding, recall
+from app.engine.tasks.series import (
+    LESSON,
+    SEATTLE,
+    SINE,
+    SYNTHETIC,
+    lesson_temperature,
+    seattle_series,
+    seattle_temperature,
+    sine,
+    synthetic_temperature,
+)
+
+__all__ = ["TASKS", "Task", "TaskConfig", "TaskInfo", "Scaler", "build_task", "task_problems"]
+
+TASKS: dict[str, tuple[TaskInfo, Callable[[TaskConfig], Task]]] = {
+    LESSON.name: (LESSON, lesson_temperature),
+    SEATTLE.name: (SEATTLE, seattle_temperature),
+    SYNTHETIC.name: (SYNTHETIC, synthetic_temperature),
+    SINE.name: (SINE, sine),
+    ADDING.name: (ADDING, adding),
+    RECALL.name: (RECALL, recall),
+}
+
+# (field, lowest, highest): wide enough to explore, small enough to stay live on a laptop.
+LIMITS: tuple[tuple[str, float, float], ...] = (
+    ("window", 1, 200),
+    ("length", 2, 1000),
+    ("lag", 1, 500),
+    ("symbols", 2, 64),
+    ("noise", 0.0, 10.0),
+    ("frequency", 0.0, 0.5),
+    ("days", 30, 20000),
+)
+
+
+def task_problems(config: TaskConfig) -> list[Problem]:
+    if config.name not in TASKS:
+        return [Problem("problem.task", f"unknown task {config.name!r}", {"name": config.name})]
+    info = TASKS[config.name][0]
+    problems = []
+    for name, low, high in LIMITS:
+        value = getattr(config, name)
+        if name in info.params and not low <= value <= high:
+            problems.append(
+                Problem(
+                    "problem.range",
+                    f"{name} must be between {low:g} and {high:g} (got {value})",
+                    {"field": name, "low": low, "high": high, "value": value},
+                )
+            )
+    series_length = {"seattle_temperature": len(seattle_series()), "synthetic_temperature": config.days}
+    length = series_length.get(config.name, 2000 if config.name == "sine" else None)
+    if length is not None and "window" in info.params and config.window >= int(length * 0.2) - 1:
+        problems.append(
+            Problem(
+                "problem.window",
+                f"a window of {config.window} is longer than the validation part of the series",
+                {"window": config.window, "length": length},
+            )
+        )
+    return problems
+
+
+def build_task(config: TaskConfig) -> Task:
+    return TASKS[config.name][1](config)

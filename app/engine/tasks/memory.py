@@ -1,0 +1,70 @@
+"""Memory tasks where a vanilla RNN and an LSTM really differ."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from app.engine.tasks.base import Batch, Task, TaskConfig, TaskInfo
+
+ADDING = TaskInfo(
+    "adding",
+    "The adding problem: add the two marked numbers of a long sequence (baseline MSE 0.167).",
+    ("length",),
+    "adding",
+)
+RECALL = TaskInfo(
+    "recall",
+    "Delayed recall: name the symbol shown L steps ago, through distracting symbols.",
+    ("lag", "symbols"),
+    "recall",
+)
+ADDING_BASELINE_MSE = 1 / 6  # always answering 1.0: the variance of a sum of two U(0, 1)
+ADDING_SOLVED_WITHIN = 0.04  # Hochreiter & Schmidhuber (1997) count an answer within 0.04 as right
+VALIDATION_SIZE = 512
+VALIDATION_SEED_OFFSET = 1_000_003  # validation never overlaps the training stream
+
+
+def adding(config: TaskConfig) -> Task:
+    """Hochreiter & Schmidhuber (1997): each step has (value, marker); the answer is the marked sum."""
+    length = config.length
+
+    def stream(size: int, generator: torch.Generator) -> Batch:
+        return adding_batch(size, length, generator)
+
+    val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
+    x_val, y_val = adding_batch(VALIDATION_SIZE, length, val_gen)
+    x_tr, y_tr = adding_batch(VALIDATION_SIZE, length, torch.Generator().manual_seed(config.seed))
+    return Task(ADDING, "regression", 2, 1, x_tr, y_tr, x_val, y_val, stream=stream)
+
+
+def adding_batch(size: int, length: int, generator: torch.Generator) -> Batch:
+    values = torch.rand(size, length, generator=generator)
+    half = max(length // 2, 1)
+    first = torch.randint(0, half, (size,), generator=generator)
+    second = torch.randint(half, length, (size,), generator=generator)
+    markers = torch.zeros(size, length)
+    rows = torch.arange(size)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    target = values[rows, first] + values[rows, second]
+    return torch.stack([values, markers], dim=-1), target  # (size, length, 2), (size,)
+
+
+def recall(config: TaskConfig) -> Task:
+    """The first symbol must be named after ``lag`` more random symbols: chance is 1 / symbols."""
+    lag, symbols = config.lag, config.symbols
+
+    def stream(size: int, generator: torch.Generator) -> Batch:
+        return recall_batch(size, lag, symbols, generator)
+
+    val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
+    x_val, y_val = recall_batch(VALIDATION_SIZE, lag, symbols, val_gen)
+    x_tr, y_tr = recall_batch(VALIDATION_SIZE, lag, symbols, torch.Generator().manual_seed(config.seed))
+    return Task(RECALL, "classification", symbols, symbols, x_tr, y_tr, x_val, y_val, stream=stream)
+
+
+def recall_batch(size: int, lag: int, symbols: int, generator: torch.Generator) -> Batch:
+    tokens = torch.randint(0, symbols, (size, lag + 1), generator=generator)
+    x: Tensor = torch.nn.functional.one_hot(tokens, symbols).float()  # (size, lag + 1, symbols)
+    return x, tokens[:, 0]

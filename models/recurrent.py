@@ -1,0 +1,140 @@
+"""A stacked RNN, LSTM or GRU whose parameters are named and shaped exactly like torch.nn's.
+
+Two ways to run the same weights:
+- ``forward``: torch's fused kernels, for training (the linear RNN has no fused kernel and unrolls);
+- ``unroll``: the step equations from ``models.equations``, one time step at a time, keeping every
+  intermediate value so a page can show it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor, nn
+
+from models.equations import gru_step, lstm_step, rnn_step
+
+CELL_KINDS = ("rnn", "lstm", "gru")
+GATE_COUNT = {"rnn": 1, "lstm": 4, "gru": 3}
+RNN_ACTIVATIONS = ("tanh", "relu", "linear")
+
+State = Tensor | tuple[Tensor, Tensor]  # h (layers, batch, hidden), or (h, c) for the LSTM
+
+
+@dataclass
+class LayerSteps:
+    """What one layer computed at every step; lists indexed by time, tensors (batch, ...)."""
+
+    hidden: list[Tensor] = field(default_factory=list)
+    cell: list[Tensor] = field(default_factory=list)
+    pre: list[Tensor] = field(default_factory=list)
+    gates: dict[str, list[Tensor]] = field(default_factory=dict)
+
+
+class Recurrent(nn.Module):
+    """RNN / LSTM / GRU with 1 to 3 layers, batch-first, parameters ``weight_ih_l0`` ... as in torch.nn."""
+
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        activation: str = "tanh",
+    ) -> None:
+        super().__init__()
+        if cell not in CELL_KINDS:
+            raise ValueError(f"unknown cell {cell!r}; choose one of {CELL_KINDS}")
+        if cell == "rnn" and activation not in RNN_ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; choose one of {RNN_ACTIVATIONS}")
+        self.cell = cell
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.activation = activation if cell == "rnn" else "tanh"
+        rows = GATE_COUNT[cell] * hidden_size
+        for layer in range(num_layers):
+            width = input_size if layer == 0 else hidden_size
+            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(rows, width)))
+            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(rows, hidden_size)))
+            self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(rows)))
+            self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(rows)))
+        self.reset_parameters()
+
+    def reset_parameters(self, generator: torch.Generator | None = None) -> None:
+        """torch.nn's default: every weight uniform in +-1/sqrt(hidden)."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.uniform_(-bound, bound, generator=generator)
+
+    def layer_weights(self, layer: int) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """(W_ih, W_hh, b_ih, b_hh) of one layer."""
+        return (
+            getattr(self, f"weight_ih_l{layer}"),
+            getattr(self, f"weight_hh_l{layer}"),
+            getattr(self, f"bias_ih_l{layer}"),
+            getattr(self, f"bias_hh_l{layer}"),
+        )
+
+    def flat_weights(self) -> list[Tensor]:
+        return [w for layer in range(self.num_layers) for w in self.layer_weights(layer)]
+
+    def initial_state(self, batch: int, like: Tensor) -> State:
+        zeros = like.new_zeros(self.num_layers, batch, self.hidden_size)
+        return (zeros, zeros.clone()) if self.cell == "lstm" else zeros
+
+    def forward(self, x: Tensor, state: State | None = None) -> tuple[Tensor, State]:
+        """x: (batch, time, input) -> outputs of the top layer (batch, time, hidden), final state."""
+        if state is None:
+            state = self.initial_state(x.shape[0], x)
+        if self.cell == "rnn" and self.activation == "linear":
+            outputs, state, _ = self.unroll(x, state)
+            return outputs, state
+        # The same entry points torch.nn.RNN/LSTM/GRU call: one fused kernel for the whole sequence.
+        args = (self.flat_weights(), True, self.num_layers, 0.0, self.training, False, True)
+        if self.cell == "lstm":
+            outputs, h, c = torch._VF.lstm(x, state, *args)
+            return outputs, (h, c)
+        kernel = {"gru": torch._VF.gru, "tanh": torch._VF.rnn_tanh, "relu": torch._VF.rnn_relu}
+        outputs, h = kernel["gru" if self.cell == "gru" else self.activation](x, state, *args)
+        return outputs, h
+
+    def unroll(
+        self, x: Tensor, state: State | None = None
+    ) -> tuple[Tensor, State, list[LayerSteps]]:
+        """Run the equations step by step; also return every intermediate value, per layer."""
+        if state is None:
+            state = self.initial_state(x.shape[0], x)
+        h0, c0 = state if isinstance(state, tuple) else (state, None)
+        # unbind, never x[:, t]: indexing inside the loop makes the backward pass quadratic in time.
+        inputs = list(x.unbind(1))
+        records: list[LayerSteps] = []
+        finals_h, finals_c = [], []
+        for layer in range(self.num_layers):
+            weights = self.layer_weights(layer)
+            hidden = h0[layer]
+            cell = c0[layer] if c0 is not None else None
+            steps = LayerSteps()
+            for x_t in inputs:
+                if self.cell == "lstm":
+                    hidden, cell, parts = lstm_step(x_t, hidden, cell, *weights)
+                    steps.cell.append(cell)
+                elif self.cell == "gru":
+                    hidden, parts = gru_step(x_t, hidden, *weights)
+                else:
+                    hidden, parts = rnn_step(x_t, hidden, *weights, activation=self.activation)
+                steps.hidden.append(hidden)
+                steps.pre.append(parts.pop("pre"))
+                for name, value in parts.items():
+                    steps.gates.setdefault(name, []).append(value)
+            records.append(steps)
+            finals_h.append(hidden)
+            finals_c.append(cell)
+            inputs = steps.hidden
+        outputs = torch.stack(inputs, dim=1)  # (batch, time, hidden)
+        h_n = torch.stack(finals_h)
+        final: State = (h_n, torch.stack(finals_c)) if self.cell == "lstm" else h_n
+        return outputs, final, records
