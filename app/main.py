@@ -1,6 +1,19 @@
-"""Entry point: `streamlit run app/main.py`."""
+"""Entry point: `streamlit run app/main.py`. Page config, navigation and the shared sidebar."""
 
 import streamlit as st
+import torch
 
-st.set_page_config(page_title="Unrolled", layout="wide")
-st.title("Unrolled")
+from app.ui.i18n import t
+from app.ui.shell import render_sidebar
+
+# Sessions are threads of one process and share the cores: one torch thread each.
+torch.set_num_threads(1)
+
+st.set_page_config(page_title="Unrolled", page_icon="🔁", layout="wide")
+pages = [
+    st.Page("../pages/home.py", title=t("nav.home"), icon="🏠", url_path="home", default=True),
+    st.Page("../pages/train.py", title=t("nav.train"), icon="▶️", url_path="train"),
+]
+page = st.navigation(pages)
+render_sidebar()
+page.run()

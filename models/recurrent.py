@@ -58,7 +58,9 @@ class Recurrent(nn.Module):
         for layer in range(num_layers):
             width = input_size if layer == 0 else hidden_size
             self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(rows, width)))
-            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(rows, hidden_size)))
+            self.register_parameter(
+                f"weight_hh_l{layer}", nn.Parameter(torch.empty(rows, hidden_size))
+            )
             self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(rows)))
             self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(rows)))
         self.reset_parameters()

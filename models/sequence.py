@@ -22,9 +22,13 @@ class ModelSpec:
     hidden_size: int = 32
     num_layers: int = 1
     activation: str = "tanh"
-    head: str = "regression"  # regression: one value; classification: K classes; next_token: every step
+    head: str = (
+        "regression"  # regression: one value; classification: K classes; next_token: every step
+    )
     output_size: int = 1
-    vocab_size: int = 0  # > 0: inputs are token indices, embedded (or one-hot when embedding_dim == 0)
+    vocab_size: int = (
+        0  # > 0: inputs are token indices, embedded (or one-hot when embedding_dim == 0)
+    )
     embedding_dim: int = 0
 
 

@@ -54,8 +54,12 @@ def trace(model: SequenceModel, x: Tensor, target: Tensor | None = None) -> Trac
             grads, T = [], inputs.shape[1]
             for layer in range(len(records)):
                 chunk = flat_grads[layer * T : (layer + 1) * T]
-                grads.append([g if g is not None else torch.zeros_like(h) for g, h in
-                              zip(chunk, records[layer].hidden, strict=True)])
+                grads.append(
+                    [
+                        g if g is not None else torch.zeros_like(h)
+                        for g, h in zip(chunk, records[layer].hidden, strict=True)
+                    ]
+                )
     layers = [
         LayerTrace(
             hidden=_stack(steps.hidden),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from app.engine.problems import InputError, Problem
 from app.engine.tasks import TaskConfig, task_problems
@@ -14,15 +14,17 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Defaults give a good first run: an LSTM fitting the lesson's temperatures within seconds."""
+    """Defaults give a good first run: the lesson's vanilla RNN fitting its temperatures in seconds."""
 
     task: TaskConfig = field(default_factory=TaskConfig)
-    cell: str = "lstm"
+    cell: str = "rnn"
     hidden_size: int = 16
     num_layers: int = 1
     activation: str = "tanh"  # vanilla RNN only
     init: str = "default"
-    init_radius: float = 1.0  # spectral radius of W_hh for the orthogonal, gaussian and identity inits
+    init_radius: float = (
+        1.0  # spectral radius of W_hh for the orthogonal, gaussian and identity inits
+    )
     forget_bias: float = 1.0
     optimizer: str = "adam"
     learning_rate: float = 0.01
@@ -67,6 +69,18 @@ class RunConfig:
         if found:
             raise InputError(found)
         return self
+
+
+# Settings a run can take while it trains: everything else needs a new model.
+LIVE_FIELDS = frozenset({"learning_rate", "momentum", "clip", "clip_threshold"})
+
+
+def needs_new_model(old: RunConfig, new: RunConfig) -> bool:
+    return any(
+        getattr(old, f.name) != getattr(new, f.name)
+        for f in fields(RunConfig)
+        if f.name not in LIVE_FIELDS
+    )
 
 
 # (field, lowest, highest). Learning rates above 10 or hidden sizes above 512 are never a lesson,

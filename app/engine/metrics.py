@@ -36,20 +36,35 @@ def evaluate(model: SequenceModel, task: Task) -> Evaluation:
         predicted = output.argmax(-1).numpy()
         truth = task.y_val.numpy()
         return Evaluation(
-            loss, predicted, truth, "accuracy", float(np.mean(predicted == truth)),
-            "chance", 1.0 / task.output_size,
+            loss,
+            predicted,
+            truth,
+            "accuracy",
+            float(np.mean(predicted == truth)),
+            "chance",
+            1.0 / task.output_size,
         )
     prediction = task.to_units(output)
     truth = task.to_units(task.y_val)
     if task.info.kind == "adding":
         error = prediction - truth
         return Evaluation(
-            loss, prediction, truth, "mse", float(np.mean(error**2)),
-            "constant", ADDING_BASELINE_MSE,
+            loss,
+            prediction,
+            truth,
+            "mse",
+            float(np.mean(error**2)),
+            "constant",
+            ADDING_BASELINE_MSE,
             solve_rate=float(np.mean(np.abs(error) <= ADDING_SOLVED_WITHIN)),
         )
     persistence = task.to_units(task.x_val[:, -1, 0])  # "tomorrow = today"
     return Evaluation(
-        loss, prediction, truth, "mae", float(np.mean(np.abs(prediction - truth))),
-        "persistence", float(np.mean(np.abs(persistence - truth))),
+        loss,
+        prediction,
+        truth,
+        "mae",
+        float(np.mean(np.abs(prediction - truth))),
+        "persistence",
+        float(np.mean(np.abs(persistence - truth))),
     )

@@ -8,7 +8,7 @@ import time
 import torch
 from torch import nn
 
-from app.engine.config import RunConfig
+from app.engine.config import RunConfig, needs_new_model
 from app.engine.history import History
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.tasks import Task, build_task
@@ -56,6 +56,16 @@ class Run:
         if done and elapsed > 0:
             self.steps_per_second = done / elapsed
         return done
+
+    def retune(self, config: RunConfig) -> None:
+        """Take new live settings (learning rate, momentum, clipping) without losing what was learned."""
+        if needs_new_model(self.config, config):
+            raise ValueError("this change needs a new model")
+        self.config = config.check()
+        for group in self.optimizer.param_groups:
+            group["lr"] = config.learning_rate
+            if "momentum" in group and config.optimizer == "sgd":
+                group["momentum"] = config.momentum
 
     def evaluate(self) -> Evaluation:
         """Validation predictions and score at the current step (cached until the next step)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.engine.problems import Problem
+from app.engine.problems import InputError, Problem
 from app.engine.tasks.base import Scaler, Task, TaskConfig, TaskInfo
 from app.engine.tasks.memory import ADDING, RECALL, adding, recall
 from app.engine.tasks.series import (
@@ -42,22 +42,22 @@ LIMITS: tuple[tuple[str, float, float], ...] = (
 )
 
 
+UPLOAD_NAME = (
+    "csv"  # the user's own series: built by app.engine.csv_series, not from a config alone
+)
+
+
 def task_problems(config: TaskConfig) -> list[Problem]:
+    if config.name == UPLOAD_NAME:
+        return _range_problems(config, ("window",))
     if config.name not in TASKS:
         return [Problem("problem.task", f"unknown task {config.name!r}", {"name": config.name})]
     info = TASKS[config.name][0]
-    problems = []
-    for name, low, high in LIMITS:
-        value = getattr(config, name)
-        if name in info.params and not low <= value <= high:
-            problems.append(
-                Problem(
-                    "problem.range",
-                    f"{name} must be between {low:g} and {high:g} (got {value})",
-                    {"field": name, "low": low, "high": high, "value": value},
-                )
-            )
-    series_length = {"seattle_temperature": len(seattle_series()), "synthetic_temperature": config.days}
+    problems = _range_problems(config, info.params)
+    series_length = {
+        "seattle_temperature": len(seattle_series()),
+        "synthetic_temperature": config.days,
+    }
     length = series_length.get(config.name, 2000 if config.name == "sine" else None)
     if length is not None and "window" in info.params and config.window >= int(length * 0.2) - 1:
         problems.append(
@@ -70,5 +70,22 @@ def task_problems(config: TaskConfig) -> list[Problem]:
     return problems
 
 
+def _range_problems(config: TaskConfig, params: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    for name, low, high in LIMITS:
+        value = getattr(config, name)
+        if name in params and not low <= value <= high:
+            problems.append(
+                Problem(
+                    "problem.range",
+                    f"{name} must be between {low:g} and {high:g} (got {value})",
+                    {"field": name, "low": low, "high": high, "value": value},
+                )
+            )
+    return problems
+
+
 def build_task(config: TaskConfig) -> Task:
+    if config.name == UPLOAD_NAME:
+        raise InputError(Problem("problem.csv_missing", "upload a CSV file first"))
     return TASKS[config.name][1](config)

@@ -117,7 +117,9 @@ def forecast_task(
     )
 
 
-def chronological_split(series: np.ndarray, window: int, share: float = 0.8) -> tuple[np.ndarray, ...]:
+def chronological_split(
+    series: np.ndarray, window: int, share: float = 0.8
+) -> tuple[np.ndarray, ...]:
     """Train on the past, validate on the future; the validation part starts with its own window."""
     cut = int(len(series) * share)
     return series[:cut], series[cut - window :]

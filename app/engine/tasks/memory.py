@@ -60,7 +60,9 @@ def recall(config: TaskConfig) -> Task:
 
     val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
     x_val, y_val = recall_batch(VALIDATION_SIZE, lag, symbols, val_gen)
-    x_tr, y_tr = recall_batch(VALIDATION_SIZE, lag, symbols, torch.Generator().manual_seed(config.seed))
+    x_tr, y_tr = recall_batch(
+        VALIDATION_SIZE, lag, symbols, torch.Generator().manual_seed(config.seed)
+    )
     return Task(RECALL, "classification", symbols, symbols, x_tr, y_tr, x_val, y_val, stream=stream)
 
 

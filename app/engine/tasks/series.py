@@ -91,9 +91,7 @@ def sine(config: TaskConfig) -> Task:
     return forecast_task(SINE, train, val, config.window)
 
 
-def series_task(
-    info: TaskInfo, values: np.ndarray, window: int, unit: str = ""
-) -> Task:
+def series_task(info: TaskInfo, values: np.ndarray, window: int, unit: str = "") -> Task:
     """Any user series (an uploaded CSV column), split in time."""
     train, val = chronological_split(np.asarray(values, dtype=np.float64), window)
     return forecast_task(info, train, val, window, unit)

@@ -1,0 +1,86 @@
+"""What every page shares: the sidebar (language, presentation mode, presets, lesson builder),
+the link in the address bar, notices, and the projector's larger type."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.engine.presets import PRESETS
+from app.ui import state
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, current_language, describe, t
+from app.ui.query import read_link, write_link
+from app.ui.settings import HIDEABLE, load_config
+
+PRESENTATION_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
+</style>
+"""
+
+
+def start_page() -> None:
+    """Call first on every page."""
+    if state.first_visit():
+        read_link()
+    if state.presentation():
+        st.html(PRESENTATION_CSS)
+
+
+def render_sidebar() -> None:
+    with st.sidebar:
+        if LANGUAGE_KEY not in st.session_state:
+            st.session_state[LANGUAGE_KEY] = current_language()
+        st.selectbox(
+            "🌐 " + t("shell.language"),
+            list(LANGUAGES),
+            key=LANGUAGE_KEY,
+            format_func=LANGUAGES.get,
+        )
+        st.toggle(
+            t("shell.presentation"),
+            value=state.presentation(),
+            key="shell-presentation",
+            on_change=lambda: state.set_presentation(st.session_state["shell-presentation"]),
+            help=t("shell.presentation_help"),
+        )
+        st.selectbox(
+            t("shell.preset"),
+            list(PRESETS),
+            index=None,
+            placeholder=t("shell.preset_placeholder"),
+            format_func=lambda name: t(f"preset.{name}"),
+            key="shell-preset",
+            on_change=_apply_preset,
+        )
+        with st.expander(t("shell.builder")):
+            st.caption(t("shell.builder_help"))
+            st.multiselect(
+                t("shell.hide"),
+                HIDEABLE,
+                default=sorted(state.hidden_controls()),
+                format_func=lambda name: t(f"setting.{name}"),
+                key="shell-hide",
+                on_change=lambda: state.set_hidden_controls(
+                    frozenset(st.session_state["shell-hide"])
+                ),
+            )
+
+
+def finish_page() -> None:
+    """Call last on every page: show queued notices and mirror the setup in the URL."""
+    write_link()
+
+
+def show_notices() -> None:
+    for problem in state.take_notices():
+        st.info(describe(problem), icon="ℹ️")
+
+
+def _apply_preset() -> None:
+    name = st.session_state.get("shell-preset")
+    if name in PRESETS:
+        load_config(PRESETS[name])
+        state.notify("notice.preset", name=t(f"preset.{name}"))

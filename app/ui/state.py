@@ -1,0 +1,128 @@
+"""The per-session state behind typed accessors, so pages never spell session_state keys.
+
+Everything here lives in ``st.session_state``: one browser session never sees another's run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from app.engine.config import RunConfig, needs_new_model
+from app.engine.csv_series import upload_task
+from app.engine.problems import InputError, Problem
+from app.engine.run import Run
+from app.engine.tasks import UPLOAD_NAME
+
+_CONFIG = "config"
+_RUN = "run"
+_PLAYING = "playing"
+_NOTICES = "notices"
+_UPLOAD = "upload"
+_PRESENTATION = "presentation"
+_HIDDEN = "hidden_controls"
+_STARTED = "started"
+
+
+@dataclass(frozen=True)
+class UploadedSeries:
+    file_name: str
+    columns: dict[str, np.ndarray]
+    column: str
+
+
+def first_visit() -> bool:
+    """True once per session: the moment to read the link's query parameters."""
+    if st.session_state.get(_STARTED):
+        return False
+    st.session_state[_STARTED] = True
+    return True
+
+
+def config() -> RunConfig:
+    return st.session_state.setdefault(_CONFIG, RunConfig())
+
+
+def set_config(new: RunConfig) -> None:
+    st.session_state[_CONFIG] = new
+
+
+def run() -> Run | None:
+    """The session's run, built on first use from the config. None while it cannot be built (a CSV
+    task with no file yet); the reason is queued as a notice."""
+    current: Run | None = st.session_state.get(_RUN)
+    if current is not None and current.config == config():
+        return current
+    if current is not None and not needs_new_model(current.config, config()):
+        current.retune(config())
+        return current
+    try:
+        current = Run(config(), task=_upload_task())
+    except InputError as error:
+        for problem in error.problems:
+            notify(problem)
+        st.session_state[_RUN] = None
+        return None
+    st.session_state[_RUN] = current
+    return current
+
+
+def reset_run() -> None:
+    st.session_state.pop(_RUN, None)
+    set_playing(False)
+
+
+def playing() -> bool:
+    return bool(st.session_state.get(_PLAYING, False))
+
+
+def set_playing(value: bool) -> None:
+    st.session_state[_PLAYING] = value
+
+
+def notify(problem: Problem | str, **values: object) -> None:
+    """Queue a message (a Problem or a catalog key) for the next time the page draws notices."""
+    if isinstance(problem, str):
+        problem = Problem(problem, problem, values)
+    queue: list[Problem] = st.session_state.setdefault(_NOTICES, [])
+    if problem not in queue:
+        queue.append(problem)
+
+
+def take_notices() -> list[Problem]:
+    return st.session_state.pop(_NOTICES, [])
+
+
+def upload() -> UploadedSeries | None:
+    return st.session_state.get(_UPLOAD)
+
+
+def set_upload(value: UploadedSeries | None) -> None:
+    st.session_state[_UPLOAD] = value
+
+
+def presentation() -> bool:
+    return bool(st.session_state.get(_PRESENTATION, False))
+
+
+def set_presentation(value: bool) -> None:
+    st.session_state[_PRESENTATION] = value
+
+
+def hidden_controls() -> frozenset[str]:
+    return frozenset(st.session_state.get(_HIDDEN, ()))
+
+
+def set_hidden_controls(names: frozenset[str]) -> None:
+    st.session_state[_HIDDEN] = sorted(names)
+
+
+def _upload_task():
+    if config().task.name != UPLOAD_NAME:
+        return None
+    series = upload()
+    if series is None:
+        raise InputError(Problem("problem.csv_missing", "upload a CSV file first"))
+    return upload_task(series.columns[series.column], config().task.window)

@@ -1,0 +1,23 @@
+"""Train a small recurrent network live and watch its loss and predictions move."""
+
+import streamlit as st
+
+from app.ui import shell, state
+from app.ui.controls import render_controls
+from app.ui.i18n import t
+from app.ui.settings import render_settings
+from app.ui.training_view import render_live
+
+shell.start_page()
+st.title(t("train.title"))
+st.caption(t(f"task.{state.config().task.name}.teaches"))
+with st.sidebar:
+    st.header(t("train.settings"))
+    render_settings()
+run = state.run()
+shell.show_notices()
+if run is not None:
+    render_controls(run)
+    st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
+    render_live()
+shell.finish_page()
