@@ -4,16 +4,26 @@ import streamlit as st
 import torch
 
 from app.ui.i18n import t
-from app.ui.shell import render_sidebar
+from app.ui.shell import finish_page, render_sidebar, start_page
 
 # Sessions are threads of one process and share the cores: one torch thread each.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="Unrolled", page_icon="🔁", layout="wide")
+st.set_page_config(page_title="Unrolled", page_icon=":material/autorenew:", layout="wide")
+start_page()  # reads a shared link once per session: language first, so titles are translated
 pages = [
-    st.Page("../pages/home.py", title=t("nav.home"), icon="🏠", url_path="home", default=True),
-    st.Page("../pages/train.py", title=t("nav.train"), icon="▶️", url_path="train"),
+    st.Page(
+        "../pages/home.py",
+        title=t("nav.home"),
+        icon=":material/home:",
+        url_path="home",
+        default=True,
+    ),
+    st.Page(
+        "../pages/train.py", title=t("nav.train"), icon=":material/play_circle:", url_path="train"
+    ),
 ]
 page = st.navigation(pages)
 render_sidebar()
 page.run()
+finish_page()

@@ -13,7 +13,7 @@ For each cell (rnn, lstm, gru) at the default benchmark config (adding problem w
 
 Every measurement is warmed up, repeated with the cases interleaved (so slow drift of the machine
 hits all of them alike), and reported as the median of the repeats, timed with
-``time.perf_counter``. The full run takes about half a minute.
+``time.perf_counter``. The full run takes about 40 s (``--quick``: about 5 s).
 
 Run from the repository root (after ``pip install -e .``)::
 
@@ -77,6 +77,7 @@ class CellResult:
     unrolled_step: float
     trace_one: float
     trace_batch: float
+    spread: float = 0.0  # worst (slowest - fastest) / median over the repeats of any case
 
     @property
     def unrolled_ratio(self) -> float:
@@ -145,8 +146,8 @@ def trace_case(cell: str, config: BenchConfig, samples: int) -> Case:
     return Case(f"trace{samples}", lambda: trace(model, x, y))
 
 
-def measure(cases: list[Case], repeats: int, min_time: float) -> dict[str, float]:
-    """Median seconds per operation of each case, over ``repeats`` interleaved rounds.
+def measure(cases: list[Case], repeats: int, min_time: float) -> dict[str, list[float]]:
+    """Seconds per operation of each case in each of ``repeats`` interleaved rounds.
 
     Each case is warmed up, then calibrated so that one round of it lasts at least ``min_time``.
     """
@@ -173,7 +174,7 @@ def measure(cases: list[Case], repeats: int, min_time: float) -> dict[str, float
     finally:
         if gc_was_enabled:
             gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
 
 
 def measure_cell(
@@ -187,7 +188,9 @@ def measure_cell(
         trace_case(cell, config, 1),
         trace_case(cell, config, config.trace_batch),
     ]
-    seconds = measure(cases, repeats, min_time)
+    samples = measure(cases, repeats, min_time)
+    seconds = {name: statistics.median(values) for name, values in samples.items()}
+    spread = max((max(v) - min(v)) / seconds[name] for name, v in samples.items())
     return CellResult(
         cell=cell,
         run_step=seconds["run"],
@@ -195,6 +198,7 @@ def measure_cell(
         unrolled_step=seconds["unrolled"],
         trace_one=seconds["trace1"],
         trace_batch=seconds[f"trace{config.trace_batch}"],
+        spread=spread,
     )
 
 
@@ -244,6 +248,10 @@ def format_ratios(results: list[CellResult], config: BenchConfig) -> str:
             f"  | trace {n}: {r.trace_ratio(r.trace_batch):4.1f}x step,"
             f" {r.trace_ratio(r.trace_batch, 'run'):4.1f}x Run step"
         )
+    worst = max(r.spread for r in results)
+    lines.append(
+        f"noise: the widest spread of one case over its repeats was {worst:.0%} of its median"
+    )
     return "\n".join(lines)
 
 

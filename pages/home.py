@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from app.ui import shell
 from app.ui.i18n import t
 
-shell.start_page()
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 st.subheader(t("home.equations"))
@@ -13,6 +11,5 @@ st.latex(r"h_t = \tanh\left(W_{xh}\, x_t + W_{hh}\, h_{t-1} + b_h\right)")
 st.latex(r"y_t = W_{hy}\, h_t + b_y")
 st.markdown(t("home.symbols"))
 st.subheader(t("home.pages"))
-st.page_link("../pages/train.py", label=t("nav.train"), icon="▶️")
+st.page_link("../pages/train.py", label=t("nav.train"), icon=":material/play_circle:")
 st.caption(t("home.train_blurb"))
-shell.finish_page()

@@ -8,7 +8,6 @@ from app.ui.i18n import t
 from app.ui.settings import render_settings
 from app.ui.training_view import render_live
 
-shell.start_page()
 st.title(t("train.title"))
 st.caption(t(f"task.{state.config().task.name}.teaches"))
 with st.sidebar:
@@ -20,4 +19,3 @@ if run is not None:
     render_controls(run)
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_live()
-shell.finish_page()

@@ -15,24 +15,27 @@ SLICE_SECONDS = 0.15  # training time per rerun: the rest draws the charts and a
 
 def render_controls(run: Run, prefix: str = "train") -> None:
     cols = st.columns([1, 1, 1, 1, 3])
+    common = {"width": "stretch"}
     if state.playing():
         cols[0].button(
-            "⏸ " + t("controls.pause"),
+            t("controls.pause"),
             key=f"{prefix}-pause",
             on_click=state.set_playing,
             args=(False,),
             type="primary",
-            width="stretch",
+            icon=":material/pause:",
+            **common,
         )
     else:
         cols[0].button(
-            "▶ " + t("controls.play"),
+            t("controls.play"),
             key=f"{prefix}-play",
             on_click=state.set_playing,
             args=(True,),
             type="primary",
+            icon=":material/play_arrow:",
             disabled=run.diverged,
-            width="stretch",
+            **common,
         )
     cols[1].button(
         t("controls.step"),
@@ -40,8 +43,9 @@ def render_controls(run: Run, prefix: str = "train") -> None:
         on_click=_step,
         args=(1,),
         disabled=run.diverged,
-        width="stretch",
         help=t("controls.step_help"),
+        icon=":material/skip_next:",
+        **common,
     )
     cols[2].button(
         t("controls.step10"),
@@ -49,10 +53,15 @@ def render_controls(run: Run, prefix: str = "train") -> None:
         on_click=_step,
         args=(10,),
         disabled=run.diverged,
-        width="stretch",
+        icon=":material/fast_forward:",
+        **common,
     )
     cols[3].button(
-        "↺ " + t("controls.reset"), key=f"{prefix}-reset", on_click=_reset, width="stretch"
+        t("controls.reset"),
+        key=f"{prefix}-reset",
+        on_click=_reset,
+        icon=":material/restart_alt:",
+        **common,
     )
 
 

@@ -34,7 +34,7 @@ def render_sidebar() -> None:
         if LANGUAGE_KEY not in st.session_state:
             st.session_state[LANGUAGE_KEY] = current_language()
         st.selectbox(
-            "🌐 " + t("shell.language"),
+            t("shell.language"),
             list(LANGUAGES),
             key=LANGUAGE_KEY,
             format_func=LANGUAGES.get,
@@ -76,7 +76,7 @@ def finish_page() -> None:
 
 def show_notices() -> None:
     for problem in state.take_notices():
-        st.info(describe(problem), icon="ℹ️")
+        st.info(describe(problem), icon=":material/info:")
 
 
 def _apply_preset() -> None:

@@ -39,7 +39,7 @@ def _draw(run: Run) -> None:
     evaluation = run.evaluate()
     history = run.history
     if run.diverged:
-        st.warning(t("train.diverged", step=run.diverged_at), icon="⚠️")
+        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), f"{run.step:,}")
     speed = run.steps_per_second if state.playing() else math.nan

@@ -15,7 +15,9 @@ LAYERS = [1, 2, 3]
 TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-10}
 
 
-def torch_module(cell: str, activation: str, layers: int, dtype: torch.dtype, **kwargs) -> nn.RNNBase:
+def torch_module(
+    cell: str, activation: str, layers: int, dtype: torch.dtype, **kwargs
+) -> nn.RNNBase:
     if cell == "rnn":
         kwargs["nonlinearity"] = activation
     module = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]

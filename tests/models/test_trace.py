@@ -16,14 +16,8 @@ LAYERS = [1, 2, 3]
 WEIGHTS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
-class LinearCell(nn.Module):
-    """h_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh: torch.nn has no linear RNNCell."""
-
-    def __init__(self, input_size: int, hidden_size: int) -> None:
-        super().__init__()
-        for name, width in zip(WEIGHTS, (input_size, hidden_size, 0, 0), strict=True):
-            shape = (hidden_size, width) if width else (hidden_size,)
-            self.register_parameter(name, nn.Parameter(torch.empty(shape, dtype=torch.float64)))
+class LinearCell(nn.RNNCell):
+    """h_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh: torch.nn's RNNCell has no identity option."""
 
     def forward(self, x, h):
         return F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh, self.bias_hh)
@@ -31,7 +25,7 @@ class LinearCell(nn.Module):
 
 def reference_cell(cell: str, activation: str, input_size: int) -> nn.Module:
     if activation == "linear":
-        return LinearCell(input_size, HIDDEN)
+        return LinearCell(input_size, HIDDEN, dtype=torch.float64)
     if cell == "rnn":
         return nn.RNNCell(input_size, HIDDEN, nonlinearity=activation, dtype=torch.float64)
     return {"lstm": nn.LSTMCell, "gru": nn.GRUCell}[cell](input_size, HIDDEN, dtype=torch.float64)
@@ -82,7 +76,9 @@ def compare_with_reference(tr, layers, loss) -> None:
     assert tr.loss == pytest.approx(loss.item(), rel=1e-12)
     for got, (hs, cs) in zip(tr.layers, layers, strict=True):
         torch.testing.assert_close(got.hidden, torch.stack(hs, 1).detach(), atol=1e-10, rtol=0)
-        torch.testing.assert_close(got.grad_hidden, torch.stack([h.grad for h in hs], 1), atol=1e-10, rtol=0)
+        torch.testing.assert_close(
+            got.grad_hidden, torch.stack([h.grad for h in hs], 1), atol=1e-10, rtol=0
+        )
         if cs:
             torch.testing.assert_close(got.cell, torch.stack(cs, 1).detach(), atol=1e-10, rtol=0)
         else:
@@ -153,7 +149,9 @@ def test_lstm_gates_and_cell_update(layers):
         previous = torch.cat([torch.zeros_like(layer.cell[:, :1]), layer.cell[:, :-1]], dim=1)
         want_cell = gates["f"] * previous + gates["i"] * gates["g"]
         torch.testing.assert_close(layer.cell, want_cell, atol=1e-6, rtol=0)
-        torch.testing.assert_close(layer.hidden, gates["o"] * torch.tanh(layer.cell), atol=1e-6, rtol=0)
+        torch.testing.assert_close(
+            layer.hidden, gates["o"] * torch.tanh(layer.cell), atol=1e-6, rtol=0
+        )
         assert layer.pre.shape == (BATCH, TIME, 4 * HIDDEN)
 
 
@@ -173,7 +171,13 @@ def test_gru_update_blends_old_and_new(layers):
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_next_token_trace_matches_forward(cell, embedding_dim):
     model = make_model(
-        cell, "tanh", 2, head="next_token", vocab_size=VOCAB, output_size=VOCAB, embedding_dim=embedding_dim
+        cell,
+        "tanh",
+        2,
+        head="next_token",
+        vocab_size=VOCAB,
+        output_size=VOCAB,
+        embedding_dim=embedding_dim,
     )
     gen = torch.Generator().manual_seed(7)
     x = torch.randint(0, VOCAB, (BATCH, TIME), generator=gen)

@@ -1,0 +1,176 @@
+"""Browser fixtures: one real `streamlit run` for the whole session, a fresh Chromium context per test.
+
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright; a browser is never downloaded. Without it
+the browser tests are skipped locally, but fail under CI (CI=true), so CI can never silently skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 60  # torch and plotly load on the first import
+TIMEOUT_MS = 20_000  # default for every Playwright wait and expect()
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# Selectors shared by the tests: Streamlit's own test ids and our widget keys (`st-key-<key>`).
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+PLOTLY = ".js-plotly-plot"
+STEPS_METRIC = '[data-testid="stMain"] [data-testid="stMetricValue"] >> nth=0'
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; fail under CI, where browser tests must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: browser tests may not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int, log_path: Path) -> subprocess.Popen:
+    """`streamlit run app/main.py` from the repository root, in its own process group."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app/main.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,  # so .streamlit/config.toml is read
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # bounded by the deadline: polling a server, not waiting on the page
+    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s:\n{log_path.read_text()}")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    """Terminate the whole process group, then kill it if it lingers."""
+    if server.poll() is not None:
+        return
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of the real app, started once for the session."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="unrolled-e2e-") as tmp:
+        log_path = Path(tmp) / "streamlit.log"
+        server = start_app(port, log_path)
+        try:
+            wait_healthy(url, server, log_path, SERVER_START_SECONDS)
+            yield url
+        finally:
+            stop_app(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found: install Debian's chromium to run browser tests")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught page errors of every page the test opened."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, console_errors: list[str]) -> Iterator[Callable[[], object]]:
+    """Open a page in a fresh browser context (its own cookies, so its own Streamlit session)."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(f"console: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

@@ -1,0 +1,34 @@
+"""AppTest helpers: start from app/main.py as `streamlit run` does, then switch page."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+MAIN = str(ROOT / "app" / "main.py")
+TRAIN = "../pages/train.py"
+HOME = "../pages/home.py"
+
+
+def open_page(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def steps(at: AppTest) -> int:
+    """The step counter as the page shows it (first metric)."""
+    return int(at.metric[0].value.replace(",", ""))
+
+
+@pytest.fixture
+def train_page() -> AppTest:
+    return open_page(TRAIN)

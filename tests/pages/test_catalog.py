@@ -1,0 +1,65 @@
+"""Every string a user sees comes from the catalog, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.engine.presets import PRESETS
+from app.engine.tasks import TASKS, UPLOAD_NAME
+from app.ui.i18n import LANGUAGES, catalog
+from app.ui.settings import WIDGETS
+from tests.conftest import ROOT
+
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_.0-9]+)["']""")
+
+
+def keys_used_in_code() -> set[str]:
+    found = set()
+    for path in [*ROOT.glob("app/**/*.py"), *ROOT.glob("pages/*.py")]:
+        found.update(LITERAL_KEY.findall(path.read_text()))
+    return found
+
+
+def dynamic_keys() -> set[str]:
+    """Keys the code builds from names (settings, options, tasks, presets, problems)."""
+    keys = {f"setting.{name}" for name in WIDGETS}
+    keys |= {f"preset.{name}" for name in PRESETS}
+    keys |= {f"task.{name}.teaches" for name in (*TASKS, UPLOAD_NAME)}
+    keys |= {f"option.task.{name}" for name in (*TASKS, UPLOAD_NAME)}
+    keys |= {f"option.cell.{c}" for c in ("rnn", "lstm", "gru")}
+    keys |= {f"option.activation.{a}" for a in ("tanh", "relu", "linear")}
+    keys |= {f"option.init.{i}" for i in ("default", "orthogonal", "gaussian", "identity")}
+    keys |= {f"option.optimizer.{o}" for o in ("adam", "sgd", "rmsprop")}
+    keys |= {f"metric.{m}" for m in ("mae", "mse", "accuracy")}
+    keys |= {f"baseline.{b}" for b in ("persistence", "constant", "chance")}
+    choices = {"task", "cell", "activation", "init", "optimizer", "num_layers"}
+    keys |= {f"help.{name}" for name in WIDGETS if name not in choices}
+    return keys
+
+
+def engine_problem_keys() -> set[str]:
+    pattern = re.compile(r"""Problem\(\s*["'](problem\.[a-z_]+)["']""")
+    found = set()
+    for path in ROOT.glob("app/engine/**/*.py"):
+        found.update(pattern.findall(path.read_text()))
+    return found
+
+
+def test_both_languages_have_the_same_keys() -> None:
+    english, portuguese = set(catalog("en")), set(catalog("pt"))
+    assert english - portuguese == set(), "missing in Portuguese"
+    assert portuguese - english == set(), "missing in English"
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_key_the_code_uses_exists(language: str) -> None:
+    wanted = keys_used_in_code() | dynamic_keys() | engine_problem_keys()
+    assert len(wanted) > 100
+    assert wanted - set(catalog(language)) == set()
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_translations_are_not_empty(language: str) -> None:
+    assert all(text.strip() for text in catalog(language).values())
