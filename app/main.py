@@ -9,7 +9,9 @@ from app.ui.shell import finish_page, render_sidebar, start_page
 # Sessions are threads of one process and share the cores: one torch thread each.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="Unrolled", page_icon=":material/autorenew:", layout="wide")
+st.set_page_config(
+    page_title="Unrolled", layout="wide"
+)  # no page_icon: a Material icon favicon is fetched from the web
 start_page()  # reads a shared link once per session: language first, so titles are translated
 pages = [
     st.Page(
@@ -21,6 +23,12 @@ pages = [
     ),
     st.Page(
         "../pages/train.py", title=t("nav.train"), icon=":material/play_circle:", url_path="train"
+    ),
+    st.Page(
+        "../pages/gradients.py",
+        title=t("nav.gradients"),
+        icon=":material/show_chart:",
+        url_path="gradients",
     ),
 ]
 page = st.navigation(pages)

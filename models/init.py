@@ -19,7 +19,7 @@ def initialise(
 ) -> None:
     """Initialise ``core`` in place.
 
-    - default: torch.nn's uniform(+-1/sqrt(hidden));
+    - default: torch.nn's uniform(+-1/sqrt(hidden)) (and, for the LSTM, the forget bias below);
     - orthogonal: each W_hh block = radius * Q with Q orthogonal (every eigenvalue has modulus radius);
     - gaussian: each W_hh block ~ N(0, 1/hidden), rescaled so its spectral radius is exactly ``radius``;
     - identity: W_hh = radius * I and zero biases (Le et al. 2015's IRNN, meant for ReLU).

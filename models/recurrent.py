@@ -47,6 +47,8 @@ class Recurrent(nn.Module):
         super().__init__()
         if cell not in CELL_KINDS:
             raise ValueError(f"unknown cell {cell!r}; choose one of {CELL_KINDS}")
+        if not 1 <= num_layers <= 3:
+            raise ValueError(f"num_layers must be 1, 2 or 3 (got {num_layers})")
         if cell == "rnn" and activation not in RNN_ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {RNN_ACTIVATIONS}")
         self.cell = cell

@@ -63,7 +63,7 @@ class SequenceModel(nn.Module):
             return x
         if self.embedding is not None:
             return self.embedding(x)
-        return F.one_hot(x, self.spec.vocab_size).float()
+        return F.one_hot(x, self.spec.vocab_size).to(self.head.weight.dtype)
 
     def forward(self, x: Tensor, state: State | None = None) -> Tensor:
         hidden, _ = self.core(self.encode(x), state)  # (batch, time, hidden)

@@ -19,6 +19,7 @@ class LayerTrace:
     gates: dict[str, Tensor]  # LSTM i, f, g, o; GRU r, z, n; empty for the RNN
     cell: Tensor | None  # (batch, time, hidden), LSTM only
     grad_hidden: Tensor | None  # (batch, time, hidden): dL/dh_t, total derivative through time
+    grad_cell: Tensor | None = None  # (batch, time, hidden): dL/dc_t, LSTM only
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,11 @@ class Trace:
     outputs: Tensor  # the head's answer
     loss: float | None
 
-    def grad_norms(self, layer: int = -1) -> Tensor:
-        """||dL/dh_t|| per time step, averaged over the batch: (time,)."""
-        grad = self.layers[layer].grad_hidden
+    def grad_norms(self, layer: int = -1, of: str = "hidden") -> Tensor:
+        """||dL/dh_t|| (or ||dL/dc_t|| with of="cell") per time step, averaged over the batch: (time,)."""
+        grad = getattr(self.layers[layer], f"grad_{of}")
         if grad is None:
-            raise ValueError("this trace was taken without a target, so it has no gradients")
+            raise ValueError(f"this trace has no gradient with respect to the {of} state")
         return grad.norm(dim=-1).mean(dim=0)
 
 
@@ -47,26 +48,20 @@ def trace(model: SequenceModel, x: Tensor, target: Tensor | None = None) -> Trac
         hidden, _, records = model.core.unroll(inputs)
         outputs = model.read_out(hidden)
         loss = model.loss(outputs, target) if target is not None else None
-        grads: list[list[Tensor]] | None = None
+        grads: dict[str, list[list[Tensor]]] = {}
         if loss is not None:
-            flat = [h for steps in records for h in steps.hidden]
-            flat_grads = torch.autograd.grad(loss, flat, allow_unused=True)
-            grads, T = [], inputs.shape[1]
-            for layer in range(len(records)):
-                chunk = flat_grads[layer * T : (layer + 1) * T]
-                grads.append(
-                    [
-                        g if g is not None else torch.zeros_like(h)
-                        for g, h in zip(chunk, records[layer].hidden, strict=True)
-                    ]
-                )
+            wanted = {"hidden": [steps.hidden for steps in records]}
+            if model.core.cell == "lstm":
+                wanted["cell"] = [steps.cell for steps in records]
+            grads = {name: _grads(loss, per_layer) for name, per_layer in wanted.items()}
     layers = [
         LayerTrace(
             hidden=_stack(steps.hidden),
             pre=_stack(steps.pre),
             gates={name: _stack(values) for name, values in steps.gates.items()},
             cell=_stack(steps.cell) if steps.cell else None,
-            grad_hidden=_stack(grads[k]) if grads is not None else None,
+            grad_hidden=_stack(grads["hidden"][k]) if "hidden" in grads else None,
+            grad_cell=_stack(grads["cell"][k]) if "cell" in grads else None,
         )
         for k, steps in enumerate(records)
     ]
@@ -74,8 +69,25 @@ def trace(model: SequenceModel, x: Tensor, target: Tensor | None = None) -> Trac
         inputs=inputs.detach(),
         layers=layers,
         outputs=outputs.detach(),
-        loss=float(loss) if loss is not None else None,
+        loss=float(loss.detach()) if loss is not None else None,
     )
+
+
+def _grads(loss: Tensor, per_layer: list[list[Tensor]]) -> list[list[Tensor]]:
+    """dL/dv for every state tensor v, grouped per layer as given; zeros where v does not reach L."""
+    flat = [v for values in per_layer for v in values]
+    found = torch.autograd.grad(loss, flat, allow_unused=True, retain_graph=True)
+    out, start = [], 0
+    for values in per_layer:
+        chunk = found[start : start + len(values)]
+        out.append(
+            [
+                g if g is not None else torch.zeros_like(v)
+                for g, v in zip(chunk, values, strict=True)
+            ]
+        )
+        start += len(values)
+    return out
 
 
 def _stack(values: list[Tensor]) -> Tensor:

@@ -26,6 +26,5 @@ def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = N
         margin={"l": 60, "r": 20, "t": 60 if big else 45, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
         uirevision="keep",
-        template="plotly_white",
     )
     return fig

@@ -123,12 +123,21 @@ def grad_norm_figure(
     threshold: float | None,
     labels: Labels,
     big: bool = False,
+    after: np.ndarray | None = None,
 ) -> go.Figure:
-    """Global gradient norm before clipping; the threshold line when clipping is on."""
+    """Global gradient norm before clipping (and after, if given); the threshold when clipping is on."""
     fig = go.Figure()
     fig.add_scatter(
         x=steps, y=norm, name=labels.series[0], mode="lines", line={"color": COLORS["train"]}
     )
+    if after is not None:
+        fig.add_scatter(
+            x=steps,
+            y=after,
+            name=labels.series[2],
+            mode="lines",
+            line={"color": COLORS["val"], "dash": "dot"},
+        )
     fired = clipped > 0.5
     if fired.any():
         fig.add_scatter(

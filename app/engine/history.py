@@ -11,16 +11,23 @@ import numpy as np
 @dataclass
 class History:
     """Columns of floats keyed by name. When ``capacity`` rows are reached, every other row is dropped
-    and from then on only every ``stride``-th step is kept: a long run keeps its whole shape."""
+    (the first one always stays) and from then on only every ``stride``-th record is kept: a long run
+    keeps its whole shape. ``force`` keeps a row whatever the stride (the step where a run diverged)."""
 
     capacity: int = 2000
     stride: int = 1
     columns: dict[str, list[float]] = field(default_factory=dict)
     _rows: int = 0
+    _first: int | None = None  # strides count from the first recorded step
+    _forced: set[float] = field(default_factory=set)
 
-    def record(self, step: int, values: dict[str, float]) -> None:
-        if step % self.stride:
+    def record(self, step: int, values: dict[str, float], force: bool = False) -> None:
+        if self._first is None:
+            self._first = step
+        if not force and (step - self._first) % self.stride:
             return
+        if force:
+            self._forced.add(float(step))
         row = {"step": float(step), **values}
         for name in row.keys() - self.columns.keys():
             self.columns[name] = [math.nan] * self._rows  # a column that appears later
@@ -29,6 +36,10 @@ class History:
         self._rows += 1
         if self._rows >= self.capacity:
             self._thin()
+
+    def keeps(self, step: int) -> bool:
+        """Whether a row recorded at ``step`` would be kept (so costly values are measured only then)."""
+        return self._first is None or (step - self._first) % self.stride == 0
 
     def __len__(self) -> int:
         return self._rows
@@ -48,9 +59,13 @@ class History:
         return sorted(n for n in self.columns if n.startswith(prefix))
 
     def _thin(self) -> None:
-        steps = self.columns["step"]
         self.stride *= 2
-        keep = [i for i, s in enumerate(steps) if int(s) % self.stride == 0]
+        steps = self.columns["step"]
+        keep = [
+            i
+            for i, step in enumerate(steps)
+            if (step - self._first) % self.stride == 0 or step in self._forced
+        ]
         for name, column in self.columns.items():
             self.columns[name] = [column[i] for i in keep]
         self._rows = len(keep)

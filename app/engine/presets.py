@@ -24,5 +24,24 @@ PRESETS: dict[str, RunConfig] = {
     "recall": RunConfig(
         task=TaskConfig(name="recall", lag=10, symbols=4), cell="lstm", hidden_size=32
     ),
+    # tanh, |eigenvalues| = 0.5, T = 100: dL/dh_t shrinks ~0.5x per step, dead within a few dozen.
+    "vanishing": RunConfig(
+        task=TaskConfig(name="adding", length=100),
+        cell="rnn",
+        init="orthogonal",
+        init_radius=0.5,
+    ),
+    # |eigenvalues| = 1.5 and plain SGD without clipping: gradient norms climb for ~15 steps, then NaN.
+    # Turn clipping on and the same run survives.
+    "exploding": RunConfig(
+        task=TaskConfig(name="adding", length=50),
+        cell="rnn",
+        init="orthogonal",
+        init_radius=1.5,
+        optimizer="sgd",
+        momentum=0.0,
+        learning_rate=1.0,
+        clip=False,
+    ),
 }
 DEFAULT_PRESET = "lesson"

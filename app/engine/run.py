@@ -34,6 +34,7 @@ class Run:
         self.diverged_at: int | None = None
         self.steps_per_second = math.nan
         self._evaluation: Evaluation | None = None
+        self._last_eval = 0
 
     @property
     def diverged(self) -> bool:
@@ -43,6 +44,8 @@ class Run:
         """Train ``steps`` steps, or for ``seconds`` (at least one step); returns the steps done."""
         if steps is None and seconds is None:
             steps = 1
+        if steps is not None and steps <= 0:
+            return 0
         start = time.perf_counter()
         done = 0
         while not self.diverged:
@@ -108,10 +111,17 @@ class Run:
             "clipped": float(clipped),
         }
         row.update({f"grad/{n}": float(v) for n, v in zip(names, norms, strict=True)})
-        if self.step % EVAL_EVERY == 0 or self.step == 1:
+        if self._eval_due():
             row["val_loss"] = self.evaluate().loss
             row.update(self.spectral_radii())
+            self._last_eval = self.step
         self.history.record(self.step, row)
+
+    def _eval_due(self) -> bool:
+        """Every EVAL_EVERY steps or more, and only on a step the history keeps."""
+        if self.step == 1:
+            return True
+        return self.step - self._last_eval >= EVAL_EVERY and self.history.keeps(self.step)
 
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""
@@ -124,7 +134,7 @@ class Run:
 
     def _diverge(self, loss_value: float) -> None:
         self.diverged_at = self.step + 1
-        self.history.record(self.step + 1, {"loss": loss_value})
+        self.history.record(self.step + 1, {"loss": loss_value}, force=True)
 
 
 def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> SequenceModel:

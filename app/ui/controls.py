@@ -8,6 +8,7 @@ import streamlit as st
 from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import t
+from app.ui.settings import load_preset
 
 TICK_SECONDS = 0.25  # how often the live fragment reruns while playing
 SLICE_SECONDS = 0.15  # training time per rerun: the rest draws the charts and answers buttons
@@ -88,3 +89,17 @@ def _step(count: int) -> None:
 def _reset() -> None:
     state.reset_run()
     state.notify("notice.reset")
+
+
+def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
+    """One button per preset a page is about (the sidebar has them all)."""
+    cols = st.columns(len(names) + 2)
+    for col, name in zip(cols, names, strict=False):
+        col.button(
+            t(f"preset.{name}"),
+            key=f"{prefix}-preset-{name}",
+            on_click=load_preset,
+            args=(name,),
+            width="stretch",
+            icon=":material/tune:",
+        )

@@ -11,6 +11,7 @@ import streamlit as st
 
 from app.engine.config import OPTIMIZERS, RANGES, needs_new_model
 from app.engine.config_codec import from_flat, to_flat
+from app.engine.presets import PRESETS
 from app.engine.problems import InputError
 from app.engine.tasks import LIMITS, TASKS, UPLOAD_NAME
 from app.ui import state
@@ -33,6 +34,11 @@ def load_config(config) -> None:
     for name, value in to_flat(config).items():
         st.session_state[widget_key(name)] = value
     state.reset_run()
+
+
+def load_preset(name: str) -> None:
+    load_config(PRESETS[name])
+    state.notify("notice.preset", name=t(f"preset.{name}"))
 
 
 def render_settings() -> None:

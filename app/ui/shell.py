@@ -9,7 +9,7 @@ from app.engine.presets import PRESETS
 from app.ui import state
 from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, current_language, describe, t
 from app.ui.query import read_link, write_link
-from app.ui.settings import HIDEABLE, load_config
+from app.ui.settings import HIDEABLE, load_preset
 
 PRESENTATION_CSS = """
 <style>
@@ -82,5 +82,4 @@ def show_notices() -> None:
 def _apply_preset() -> None:
     name = st.session_state.get("shell-preset")
     if name in PRESETS:
-        load_config(PRESETS[name])
-        state.notify("notice.preset", name=t(f"preset.{name}"))
+        load_preset(name)

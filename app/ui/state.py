@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.engine.config import RunConfig, needs_new_model
 from app.engine.csv_series import upload_task
+from app.engine.diagnostics import GradientLog
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
 from app.engine.tasks import UPLOAD_NAME
@@ -24,6 +25,7 @@ _UPLOAD = "upload"
 _PRESENTATION = "presentation"
 _HIDDEN = "hidden_controls"
 _STARTED = "started"
+_GRADIENT_LOG = "gradient_log"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,15 @@ def hidden_controls() -> frozenset[str]:
 
 def set_hidden_controls(names: frozenset[str]) -> None:
     st.session_state[_HIDDEN] = sorted(names)
+
+
+def gradient_log(current: Run) -> GradientLog:
+    """The looks at the gradient through time taken for this session's current run."""
+    owner, log = st.session_state.get(_GRADIENT_LOG, (None, None))
+    if owner is not current or log is None:
+        log = GradientLog()
+        st.session_state[_GRADIENT_LOG] = (current, log)
+    return log
 
 
 def _upload_task():

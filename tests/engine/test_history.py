@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 from app.engine.config import RunConfig
 from app.engine.history import History
@@ -36,7 +35,7 @@ def _check_bounded_and_strided(history: History, first_step: int) -> None:
     diffs = np.diff(steps)
     assert (diffs == diffs[0]).all(), "steps are not evenly strided"
     assert diffs[0] == history.stride > 1
-    assert (steps % history.stride == 0).all()
+    assert ((steps - first_step) % history.stride == 0).all()  # strides count from the first step
     last_step = first_step + STEPS - 1
     assert last_step - history.stride < steps[-1] <= last_step  # a late step is kept
     # Each kept value still belongs to its own step.
@@ -54,11 +53,6 @@ def test_long_history_as_a_run_records_it_stays_bounded():
     _check_bounded_and_strided(history, first_step=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: History._thin keeps only steps divisible by the stride, so a run's "
-    "first step (step 1, with its first val_loss and radius) is dropped at the first thinning",
-)
 def test_long_history_keeps_a_runs_first_step():
     history = _long_history(first_step=1)
     assert history.columns["step"][0] == 1.0
@@ -121,16 +115,17 @@ def test_a_run_history_stays_bounded():
     steps = history.array("step").astype(np.int64)
     assert (np.diff(steps) == history.stride).all()
     assert history.stride >= 16
-    assert steps[0] == history.stride  # the earliest step still on the stride
+    assert steps[0] == 1  # the run's first step is never thinned away
     assert 1000 - history.stride < steps[-1] <= 1000
     grad_columns = history.names("grad/")
     assert grad_columns
     for name in ["loss", "grad_norm", "clipped", "val_loss", *grad_columns]:
         assert len(history.columns[name]) == len(history)
     assert np.isfinite(history.array("loss")).all()
-    # val_loss was measured every 10 steps: kept exactly where a kept step is a multiple of 10.
+    # val_loss is measured only on rows the history keeps, at least 10 steps apart: most rows have one.
     measured = steps[~np.isnan(history.array("val_loss"))]
-    assert measured.tolist() == [s for s in steps.tolist() if s % 10 == 0]
+    assert len(measured) >= len(steps) // 2
+    assert (np.diff(measured) >= 10).all()
 
 
 def test_divergence_is_recorded_in_a_thinned_history():
@@ -144,10 +139,6 @@ def test_divergence_is_recorded_in_a_thinned_history():
     run.history = History(capacity=4)
     run.train(steps=200)
     assert run.diverged_at is not None
-    assert run.diverged_at % run.history.stride != 0  # the case this test is about
-    if run.history.columns["step"][-1] != run.diverged_at:
-        pytest.xfail(
-            "engine bug: Run._diverge records through History.record, which drops the row when "
-            "the diverging step is off the thinned stride, so the history does not show it"
-        )
+    assert run.history.stride > 1  # the case this test is about: a thinned history
+    assert run.history.columns["step"][-1] == run.diverged_at
     assert math.isinf(run.history.last("loss")) or run.history.last("loss") > 1e6

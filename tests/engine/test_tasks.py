@@ -97,7 +97,7 @@ def test_shapes_agree_with_the_declared_sizes(name):
         assert x.dtype == torch.float32
         if head == "classification":
             assert y.dtype == torch.int64
-            assert 0 <= int(y.min()) and int(y.max()) < output_size
+            assert int(y.min()) >= 0 and int(y.max()) < output_size
         else:
             assert y.dtype == torch.float32
             assert torch.isfinite(x).all() and torch.isfinite(y).all()
@@ -173,7 +173,7 @@ def test_seattle_series_is_four_years_of_plausible_daily_maxima():
     assert series.shape == (SEATTLE_DAYS,)
     assert series.dtype == np.float64
     assert np.isfinite(series).all()
-    assert -10.0 < series.min() and series.max() < 40.0
+    assert series.min() > -10.0 and series.max() < 40.0
     assert 10.0 < series.mean() < 22.0  # Seattle's mean daily maximum is about 16 °C
     # Summer is warmer than winter: July of the first year against its January.
     assert series[181:212].mean() > series[0:31].mean() + 10.0
@@ -232,7 +232,9 @@ def test_validation_follows_training_in_time(name, length):
 
 def test_windows_of_a_known_series():
     x, y = windows(np.arange(10.0), 3)
-    np.testing.assert_array_equal(x, [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7], [6, 7, 8]])
+    np.testing.assert_array_equal(
+        x, [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7], [6, 7, 8]]
+    )
     np.testing.assert_array_equal(y, [3, 4, 5, 6, 7, 8, 9])
     x[0, 0] = 99.0  # a copy, not a view into the series
     assert windows(np.arange(10.0), 3)[0][0, 0] == 0.0
@@ -320,9 +322,7 @@ def _single(problems: list[Problem]) -> Problem:
 
 
 def test_window_longer_than_the_validation_part_is_refused():
-    problem = _single(
-        task_problems(TaskConfig(name="synthetic_temperature", days=100, window=50))
-    )
+    problem = _single(task_problems(TaskConfig(name="synthetic_temperature", days=100, window=50)))
     assert problem.key == "problem.window"
     assert "window" in problem.text
     assert problem.values == {"window": 50, "length": 100}

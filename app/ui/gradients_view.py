@@ -1,0 +1,153 @@
+"""The live part of the gradients page: dL/dh_t through time, over training, per parameter, and W_hh."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import streamlit as st
+
+from app.charts.gradients import (
+    horizon_figure,
+    parameter_norms_figure,
+    spectrum_figure,
+    time_gradient_figure,
+)
+from app.charts.training import Labels, grad_norm_figure
+from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
+from app.engine.run import Run
+from app.ui import state
+from app.ui.controls import advance, tick
+from app.ui.i18n import t
+
+PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
+
+
+def render_gradients_live() -> None:
+    @st.fragment(run_every=tick())
+    def live() -> None:
+        run = state.run()
+        if run is None:
+            return
+        advance(run)
+        log = state.gradient_log(run)
+        stale = not log.entries or (log.entries[-1].step != run.step and not state.playing())
+        maybe_look(run, log, force=stale)
+        _draw(run)
+
+    live()
+
+
+def _draw(run: Run) -> None:
+    big = state.presentation()
+    log = state.gradient_log(run)
+    if run.diverged:
+        st.error(t("grad.exploded", step=run.diverged_at), icon=":material/error:")
+    if not log.entries:
+        return
+    latest = log.entries[-1]
+    measured = fitted_factor(latest.norms)
+    cols = st.columns(4)
+    cols[0].metric(t("train.steps"), f"{run.step:,}")
+    cols[1].metric(t("grad.measured"), _factor(measured), help=t("grad.measured_help"))
+    cols[2].metric(
+        t(f"grad.predicted_{run.config.cell}"),
+        _factor(latest.predicted_factor),
+        help=t("grad.predicted_help"),
+    )
+    cols[3].metric(t("grad.span"), _orders(latest.norms), help=t("grad.span_help"))
+
+    left, right = st.columns(2)
+    with left:
+        bound = run.config.cell == "rnn" and run.config.activation != "linear"
+        series = (t("grad.norm_h"), t("grad.bound" if bound else "grad.theory"), t("grad.norm_c"))
+        fig = time_gradient_figure(
+            latest.norms,
+            latest.predicted_factor,
+            Labels(t("grad.time_title", step=latest.step), t("grad.time_step"), "‖∂L/∂hₜ‖", series),
+            cell_norms=latest.cell_norms,
+            big=big,
+        )
+        st.plotly_chart(fig, key="grad-time-chart", width="stretch")
+        st.caption(t("grad.aid_time"))
+    with right:
+        steps, matrix = log.matrix()
+        fig = horizon_figure(
+            steps,
+            matrix,
+            Labels(t("grad.horizon_title"), t("grad.time_step"), t("chart.step")),
+            big,
+        )
+        st.plotly_chart(fig, key="grad-horizon-chart", width="stretch")
+        st.caption(t("grad.aid_horizon"))
+
+    history = run.history
+    steps = history.array("step")
+    left, right = st.columns(2)
+    with left:
+        norms = {_symbol(name): history.array(name) for name in history.names("grad/")}
+        fig = parameter_norms_figure(
+            steps, norms, Labels(t("grad.params_title"), t("chart.step"), "‖∇‖"), big
+        )
+        st.plotly_chart(fig, key="grad-params-chart", width="stretch")
+        st.caption(t("grad.aid_params"))
+    with right:
+        threshold = run.config.clip_threshold if run.config.clip else None
+        fig = grad_norm_figure(
+            steps,
+            history.array("grad_norm"),
+            history.array("clipped"),
+            threshold,
+            Labels(
+                t("grad.clip_title"),
+                t("chart.step"),
+                "‖∇‖",
+                (t("chart.grad_norm_series"), t("chart.clipped"), t("grad.after_clipping")),
+            ),
+            big=big,
+            after=history.array("grad_norm_clipped"),
+        )
+        st.plotly_chart(fig, key="grad-clip-chart", width="stretch")
+        st.caption(t("grad.aid_clip"))
+
+    if not run.diverged:
+        found = spectrum(run, layer=0)
+        fig = spectrum_figure(
+            found.eigenvalues,
+            found.singular_values,
+            Labels(
+                t("grad.spectrum_title", radius=found.radius),
+                t("grad.index"),
+                "",
+                (t("grad.eigenvalues"), t("grad.singular_values"), t("grad.unit_circle")),
+            ),
+            big,
+        )
+        st.plotly_chart(fig, key="grad-spectrum-chart", width="stretch")
+        st.caption(t(f"grad.aid_spectrum_{run.config.cell}"))
+
+
+def _symbol(name: str) -> str:
+    """grad/core.weight_hh_l0 -> W_hh (l0); the head's weights are W_hy and b_y."""
+    name = name.removeprefix("grad/")
+    if name.startswith("head."):
+        return "W_hy" if name.endswith("weight") else "b_y"
+    match = re.fullmatch(r"core\.(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d)", name)
+    if match:
+        return f"{PARAMETER_SYMBOLS[match[1]]} (l{match[2]})"
+    return name
+
+
+def _factor(value: float) -> str:
+    return "—" if not math.isfinite(value) else f"× {value:.3f}"
+
+
+def _orders(norms: np.ndarray) -> str:
+    """How many powers of ten separate the gradient at the first step from the last."""
+    first, last = float(norms[0]), float(norms[-1])
+    if not (math.isfinite(first) and math.isfinite(last)) or last <= 0:
+        return "—"
+    if first <= 0:
+        return "< 10^-45"
+    return f"10^{math.log10(first / last):+.1f}"

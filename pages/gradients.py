@@ -1,0 +1,22 @@
+"""Vanishing and exploding gradients, seen and explained."""
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.controls import render_controls, render_preset_buttons
+from app.ui.gradients_view import render_gradients_live
+from app.ui.i18n import t
+from app.ui.settings import render_settings
+from app.ui.shell import show_notices
+
+st.title(t("grad.title"))
+st.markdown(t("grad.intro"))
+with st.sidebar:
+    st.header(t("train.settings"))
+    render_settings()
+render_preset_buttons(("vanishing", "exploding"), prefix="grad")
+run = state.run()
+show_notices()
+if run is not None:
+    render_controls(run, prefix="grad")
+    render_gradients_live()

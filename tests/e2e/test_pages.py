@@ -1,0 +1,146 @@
+"""The real app in headless Chromium: pages render cleanly, live training moves, links and sessions hold."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, PLOTLY, STEPS_METRIC
+
+pytestmark = pytest.mark.e2e
+
+TRAIN_CHARTS = 3  # loss, gradient norm, predictions
+LIVE_MS = 10_000  # "within a few seconds" for anything the live fragment should show
+# Points in the loss chart's training curve, as plotly drew them (_fullData holds the decoded arrays;
+# `data` keeps the float32 arrays base64-encoded).
+LOSS_POINTS = """() => {
+    const chart = document.querySelector('.st-key-train-loss-chart .js-plotly-plot');
+    const curve = chart && chart._fullData && chart._fullData[0];
+    return curve && curve.x ? curve.x.length : 0;
+}"""
+
+
+def load(page: Page, url: str, charts: int = 0) -> None:
+    """Open ``url`` and wait until Streamlit has drawn the page (and its charts) and stopped running."""
+    page.goto(url)
+    expect(page.locator('[data-testid="stMain"] h1')).to_be_visible()
+    if charts:
+        expect(page.locator(PLOTLY)).to_have_count(charts)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+
+
+def button(page: Page, key: str) -> Locator:
+    """The button with widget key ``key`` (a button with help also renders a hidden copy of itself)."""
+    return page.locator(f".st-key-{key} button").filter(visible=True)
+
+
+def steps(page: Page) -> str:
+    return page.locator(STEPS_METRIC).inner_text()
+
+
+def loss_points(page: Page) -> int:
+    return page.evaluate(LOSS_POINTS)
+
+
+def wait_for_loss_points_above(page: Page, count: int) -> None:
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > {count}", timeout=LIVE_MS)
+
+
+def stays(page: Page, selector: str, text: str, ms: int) -> bool:
+    """True when the element's text stays ``text`` for ``ms`` (a bounded wait that returns early on change)."""
+    try:
+        page.wait_for_function(
+            "([selector, text]) => { const e = document.querySelector(selector);"
+            " return !e || e.innerText !== text; }",
+            arg=[selector, text],
+            timeout=ms,
+        )
+    except PlaywrightError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("path", "charts", "title"),
+    [
+        ("/", 0, "Unrolled: look inside"),
+        ("/train", TRAIN_CHARTS, "Train a recurrent network live"),
+        ("/train?lang=pt", TRAIN_CHARTS, "Treine uma rede recorrente ao vivo"),
+    ],
+)
+def test_page_renders_without_errors(
+    page: Page, app_url: str, console_errors: list[str], path: str, charts: int, title: str
+) -> None:
+    load(page, app_url + path, charts)
+    expect(page.locator('[data-testid="stMain"] h1')).to_contain_text(title)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert page.locator(PLOTLY).count() == charts
+    assert not console_errors
+
+
+def test_play_trains_live_and_pause_stops(
+    page: Page, app_url: str, console_errors: list[str]
+) -> None:
+    load(page, app_url + "/train", TRAIN_CHARTS)
+    counter = page.locator(STEPS_METRIC)
+    expect(counter).to_have_text("0")
+    assert loss_points(page) == 0
+
+    button(page, "train-play").click()
+    expect(counter).not_to_have_text("0", timeout=LIVE_MS)
+    wait_for_loss_points_above(page, 0)
+    # Keeps going on its own: both the counter and the chart move past what they showed a moment ago.
+    seen_steps, seen_points = steps(page), loss_points(page)
+    expect(counter).not_to_have_text(seen_steps, timeout=LIVE_MS)
+    wait_for_loss_points_above(page, seen_points)
+
+    button(page, "train-pause").click()
+    expect(button(page, "train-play")).to_be_visible()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    paused = steps(page)
+    assert int(paused.replace(",", "")) > 0
+    assert stays(page, '[data-testid="stMain"] [data-testid="stMetricValue"]', paused, 1_500), (
+        "the step counter kept moving after Pause"
+    )
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
+
+
+def test_shared_link_opens_its_setup(page: Page, app_url: str, console_errors: list[str]) -> None:
+    load(page, app_url + "/train?task=adding&cell=lstm&hidden_size=32", TRAIN_CHARTS)
+    expect(page.locator(".st-key-cfg-task input")).to_have_value("Adding problem")
+    expect(page.locator(".st-key-cfg-cell").get_by_role("radio", name="LSTM")).to_be_checked()
+    expect(page.locator(".st-key-cfg-hidden-size input")).to_have_value("32")
+    expect(page.get_by_text("Add the two marked numbers")).to_be_visible()
+    expect(page.locator('[data-testid="stAlert"]', has_text="could not be used")).to_have_count(0)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
+
+
+def test_bad_link_shows_a_notice_not_an_exception(
+    page: Page, app_url: str, console_errors: list[str]
+) -> None:
+    load(page, app_url + "/train?hidden_size=abc", TRAIN_CHARTS)
+    expect(page.locator('[data-testid="stAlert"]', has_text="could not be used")).to_be_visible()
+    expect(page.locator('[data-testid="stAlert"]', has_text='"abc"')).to_be_visible()
+    expect(page.locator(".st-key-cfg-hidden-size input")).to_have_value("16")  # the default
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
+
+
+def test_sessions_do_not_share_a_run(new_page, app_url: str, console_errors: list[str]) -> None:
+    first, second = new_page(), new_page()
+    load(first, app_url + "/train", TRAIN_CHARTS)
+    load(second, app_url + "/train", TRAIN_CHARTS)
+
+    button(first, "train-step10").click()
+    expect(first.locator(STEPS_METRIC)).to_have_text("10")
+    # The second session reruns its script after the first trained: a shared run would show 11.
+    button(second, "train-step").click()
+    expect(second.locator(STEPS_METRIC)).to_have_text("1")
+    button(first, "train-step").click()
+    expect(first.locator(STEPS_METRIC)).to_have_text("11")
+    for page in (first, second):
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
