@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_SECONDS = 60  # torch and plotly load on the first import
+SERVER_START_SECONDS = 60  # generous: a cold CI machine reads torch from disk
 TIMEOUT_MS = 20_000  # default for every Playwright wait and expect()
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -42,7 +42,8 @@ VIEWPORT = {"width": 1400, "height": 1000}
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY = ".js-plotly-plot"
-STEPS_METRIC = '[data-testid="stMain"] [data-testid="stMetricValue"] >> nth=0'
+METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'
+STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step counter comes first
 
 
 def _unavailable(reason: str) -> None:

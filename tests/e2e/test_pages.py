@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import APP_IDLE, EXCEPTION, PLOTLY, STEPS_METRIC
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, METRICS, PLOTLY, STEPS_METRIC
 
 pytestmark = pytest.mark.e2e
 
@@ -100,9 +100,7 @@ def test_play_trains_live_and_pause_stops(
     expect(page.locator(APP_IDLE)).to_have_count(1)
     paused = steps(page)
     assert int(paused.replace(",", "")) > 0
-    assert stays(page, '[data-testid="stMain"] [data-testid="stMetricValue"]', paused, 1_500), (
-        "the step counter kept moving after Pause"
-    )
+    assert stays(page, METRICS, paused, 1_500), "the step counter kept moving after Pause"
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert not console_errors
 

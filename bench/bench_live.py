@@ -1,0 +1,331 @@
+"""How the live training page behaves in a real browser: start-up time, refresh rate, and how much of
+a playing session's wall time goes to training rather than redrawing.
+
+It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
+free loopback port), opens ``/train`` in headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright; never ``playwright install``) and measures:
+
+1. start-up: from launching ``streamlit run`` to ``/_stcore/health`` answering, to the first plotly chart
+   drawn in the browser, and to all three charts drawn with the script finished;
+2. while playing the default setup for ``--seconds`` (10 s): a poller inside the page (every 20 ms)
+   records each redraw of the loss chart (a new data array handed to plotly), each change of the step
+   counter, and the speed the server shows (``Run.steps_per_second``, measured over its last training
+   slice). From these: chart refreshes per second and the interval between them, steps gained, and
+   the training time = sum over refreshes of (steps gained / the server's steps per second);
+3. after the server has stopped (so the two never share the cores): the bare engine in this process,
+   ``Run(RunConfig()).train(steps=n)`` on one torch thread, for a second estimate of the training time
+   (steps gained / engine steps per second).
+
+Everything not spent training is the price of a live page: validation, chart building and
+serialisation, the websocket, the browser's drawing, and the gap until the next timer tick.
+
+Run from the repository root (after ``pip install -e .``)::
+
+    python bench/bench_live.py               # about 30 s
+    python bench/bench_live.py --seconds 5   # a shorter play window
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PLAY = ".st-key-train-play button"
+PAUSE = ".st-key-train-pause button"
+STEPS_METRIC = '[data-testid="stMain"] [data-testid="stMetricValue"]'  # the first metric: steps
+
+# Records, inside the page, every loss-chart redraw and every change of the metrics, with the page's
+# own clock, so the measurement does not depend on how often Python looks.
+RECORDER = """() => {
+    const rec = {t0: performance.now(), redraws: [], metrics: [], running: 0, since: null};
+    let lastX = null, lastSteps = null;
+    rec.poll = setInterval(() => {
+        const now = performance.now() - rec.t0;
+        const chart = document.querySelector('.st-key-train-loss-chart .js-plotly-plot');
+        const curve = chart && chart._fullData && chart._fullData[0];
+        if (curve && curve.x && curve.x !== lastX) {
+            lastX = curve.x;
+            rec.redraws.push([now, curve.x.length]);
+        }
+        const values = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricValue"]')]
+            .map(e => e.innerText);
+        if (values.length >= 2 && values[0] !== lastSteps) {
+            lastSteps = values[0];
+            rec.metrics.push([now, values[0], values[1]]);
+        }
+        const app = document.querySelector('[data-testid="stApp"]');
+        const running = app && app.getAttribute('data-test-script-state') === 'running';
+        if (running && rec.since === null) rec.since = now;
+        if (!running && rec.since !== null) { rec.running += now - rec.since; rec.since = null; }
+    }, 20);
+    window.__bench = rec;
+}"""
+STOP_RECORDER = """() => {
+    const rec = window.__bench;
+    clearInterval(rec.poll);
+    const now = performance.now() - rec.t0;
+    if (rec.since !== null) rec.running += now - rec.since;
+    return {elapsed: now, redraws: rec.redraws, metrics: rec.metrics, running: rec.running};
+}"""
+
+
+@dataclass(frozen=True)
+class Startup:
+    healthy: float  # seconds from launching `streamlit run`
+    first_chart: float
+    all_charts_idle: float
+
+
+@dataclass(frozen=True)
+class Playing:
+    seconds: float  # the observed window, by the page's clock
+    redraws: list[float]  # page times of loss-chart redraws (ms)
+    steps: list[tuple[float, int, float]]  # (page ms, step counter, server steps/s)
+    script_running: float  # seconds the page showed the script (fragment) running
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long to play (default 10)")
+    args = parser.parse_args()
+
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: install Debian's chromium", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="unrolled-bench-") as tmp, sync_playwright() as pw:
+        log_path = Path(tmp) / "streamlit.log"
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        launched = time.perf_counter()
+        server = start_app(port, log_path)
+        try:
+            startup = measure_startup(page, url, server, log_path, launched)
+            playing = measure_playing(page, args.seconds)
+        except Exception:
+            print(f"--- streamlit log ---\n{log_path.read_text()}", file=sys.stderr)
+            raise
+        finally:
+            stop_app(server)
+            browser.close()
+    engine = engine_steps_per_second()
+    report(startup, playing, engine)
+    return 0
+
+
+def measure_startup(page, url, server, log_path: Path, launched: float) -> Startup:
+    wait_healthy(url, server, log_path, TIMEOUT_MS / 1000)
+    healthy = time.perf_counter() - launched
+    page.goto(url + "/train")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot .main-svg') !== null", polling="raf"
+    )
+    first_chart = time.perf_counter() - launched
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
+    )
+    page.wait_for_selector(APP_IDLE, state="attached")
+    return Startup(healthy, first_chart, time.perf_counter() - launched)
+
+
+def measure_playing(page, seconds: float) -> Playing:
+    page.click(PLAY)
+    # Start the clock at the first live tick, so Play's own full-page rerun is not counted.
+    page.wait_for_function(
+        f"() => document.querySelector('{STEPS_METRIC}').innerText !== '0'", timeout=TIMEOUT_MS
+    )
+    page.evaluate(RECORDER)
+    page.wait_for_function(
+        f"() => performance.now() - window.__bench.t0 >= {seconds * 1000}",
+        timeout=seconds * 1000 + TIMEOUT_MS,
+    )
+    rec = page.evaluate(STOP_RECORDER)
+    page.click(PAUSE)
+    page.wait_for_selector(PLAY)
+    return Playing(
+        seconds=rec["elapsed"] / 1000,
+        redraws=[t for t, _ in rec["redraws"]],
+        steps=[(t, _count(steps), _count(speed)) for t, steps, speed in rec["metrics"]],
+        script_running=rec["running"] / 1000,
+    )
+
+
+def engine_steps_per_second(steps: int = 300, repeats: int = 3) -> float:
+    """The bare engine on the default config, one torch thread, as one session of the app trains."""
+    import torch
+
+    from app.engine.config import RunConfig
+    from app.engine.run import Run
+
+    torch.set_num_threads(1)
+    run = Run(RunConfig())
+    run.train(steps=50)  # warm-up: first calls allocate and pick kernels
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run.train(steps=steps)
+        rates.append(steps / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def report(startup: Startup, playing: Playing, engine: float) -> None:
+    window = playing.seconds
+    counts = [(t, steps, speed) for t, steps, speed in playing.steps if not math.isnan(steps)]
+    gained = counts[-1][1] - counts[0][1] if counts else 0
+    # The server's figure: each refresh shows the steps and the speed of the slice that made them.
+    server_train = sum(
+        (now - before) / speed
+        for (_, before, _), (_, now, speed) in zip(counts, counts[1:], strict=False)
+        if speed > 0 and not math.isnan(speed)
+    )
+    engine_train = gained / engine if engine > 0 else math.nan
+    gaps = [b - a for a, b in zip(playing.redraws, playing.redraws[1:], strict=False)]
+    refreshes = len(playing.redraws)
+    live_rate = gained / window
+
+    from app.ui.controls import SLICE_SECONDS, TICK_SECONDS
+
+    rows = [
+        ("Start-up (from launching `streamlit run`)", None),
+        ("  /_stcore/health answers", f"{startup.healthy:6.2f} s"),
+        ("  first plotly chart drawn in the browser", f"{startup.first_chart:6.2f} s"),
+        ("  all 3 charts drawn, script finished", f"{startup.all_charts_idle:6.2f} s"),
+        (f"Playing the default setup for {window:.1f} s", None),
+        (
+            "  loss-chart refreshes seen in the browser",
+            f"{refreshes / window:6.2f} /s  ({refreshes} redraws)",
+        ),
+        (
+            "  interval between refreshes",
+            f"{_ms(statistics.median(gaps)) if gaps else 'n/a'} median, "
+            f"{_ms(max(gaps)) if gaps else 'n/a'} max  "
+            f"(timer asks for {TICK_SECONDS * 1000:.0f} ms, slice {SLICE_SECONDS * 1000:.0f} ms)",
+        ),
+        ("  step-counter changes", f"{len(counts) / window:6.2f} /s"),
+        ("  steps gained", f"{gained:6d}     ({live_rate:,.0f} steps/s of wall time)"),
+        ("  script (fragment) running, as the page shows", _share(playing.script_running, window)),
+        ("Training speed", None),
+        ("  engine alone (in process, 1 torch thread)", f"{engine:6,.0f} steps/s"),
+        ("  live page / engine alone", f"{live_rate / engine:6.2f}"),
+        ("Share of wall time spent training", None),
+        ("  by the server's own steps/s figure", _share(server_train, window)),
+        ("  by the engine benchmark", _share(engine_train, window)),
+        (
+            "  everything else (evaluate, charts, transport, drawing, idle)",
+            _rest(server_train, window),
+        ),
+    ]
+    print(f"Unrolled live page benchmark  ({os.cpu_count()} CPUs, Chromium headless)")
+    for label, value in rows:
+        print(label if value is None else f"{label:<62} {value}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int, log_path: Path) -> subprocess.Popen:
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app/main.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,  # so .streamlit/config.toml is read
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with {server.returncode}:\n{log_path.read_text()}"
+            )
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)  # bounded by the deadline; short, since this is part of what is timed
+    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    except ProcessLookupError:
+        pass
+
+
+def _count(text: str) -> float:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return math.nan  # "—" while there is no speed yet
+
+
+def _ms(milliseconds: float) -> str:
+    return f"{milliseconds:4.0f} ms"
+
+
+def _share(seconds: float, window: float) -> str:
+    return f"{seconds:6.2f} s = {seconds / window:4.0%} of wall time"
+
+
+def _rest(training: float, window: float) -> str:
+    return f"{window - training:6.2f} s = {(window - training) / window:4.0%}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
