@@ -25,6 +25,9 @@ pages = [
         "../pages/train.py", title=t("nav.train"), icon=":material/play_circle:", url_path="train"
     ),
     st.Page(
+        "../pages/time_steps.py", title=t("nav.steps"), icon=":material/timeline:", url_path="steps"
+    ),
+    st.Page(
         "../pages/gradients.py",
         title=t("nav.gradients"),
         icon=":material/show_chart:",

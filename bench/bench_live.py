@@ -200,7 +200,7 @@ def engine_steps_per_second(steps: int = 300, repeats: int = 3) -> float:
 def report(startup: Startup, playing: Playing, engine: float) -> None:
     window = playing.seconds
     counts = [(t, steps, speed) for t, steps, speed in playing.steps if not math.isnan(steps)]
-    gained = counts[-1][1] - counts[0][1] if counts else 0
+    gained = int(counts[-1][1] - counts[0][1]) if counts else 0
     # The server's figure: each refresh shows the steps and the speed of the slice that made them.
     server_train = sum(
         (now - before) / speed

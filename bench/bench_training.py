@@ -77,7 +77,7 @@ class CellResult:
     unrolled_step: float
     trace_one: float
     trace_batch: float
-    spread: float = 0.0  # worst (slowest - fastest) / median over the repeats of any case
+    spread: float = 0.0  # the widest interquartile range / median over the repeats of any case
 
     @property
     def unrolled_ratio(self) -> float:
@@ -190,7 +190,7 @@ def measure_cell(
     ]
     samples = measure(cases, repeats, min_time)
     seconds = {name: statistics.median(values) for name, values in samples.items()}
-    spread = max((max(v) - min(v)) / seconds[name] for name, v in samples.items())
+    spread = max(interquartile_range(v) / seconds[name] for name, v in samples.items())
     return CellResult(
         cell=cell,
         run_step=seconds["run"],
@@ -200,6 +200,13 @@ def measure_cell(
         trace_batch=seconds[f"trace{config.trace_batch}"],
         spread=spread,
     )
+
+
+def interquartile_range(values: list[float]) -> float:
+    if len(values) < 2:
+        return 0.0
+    low, _, high = statistics.quantiles(values, n=4)
+    return high - low
 
 
 def format_table(results: list[CellResult], config: BenchConfig) -> str:
@@ -250,7 +257,8 @@ def format_ratios(results: list[CellResult], config: BenchConfig) -> str:
         )
     worst = max(r.spread for r in results)
     lines.append(
-        f"noise: the widest spread of one case over its repeats was {worst:.0%} of its median"
+        f"noise: the widest interquartile range of one case over its repeats was {worst:.0%}"
+        " of its median"
     )
     return "\n".join(lines)
 
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats (smoke test)")
     args = parser.parse_args(argv)
-    repeats, min_time = (3, 0.01) if args.quick else (9, 0.15)
+    repeats, min_time = (3, 0.01) if args.quick else (25, 0.05)
     config = BenchConfig()
     print(
         f"adding problem T={config.length}, {ADDING_FEATURES} features, batch {config.batch},"

@@ -26,6 +26,8 @@ _PRESENTATION = "presentation"
 _HIDDEN = "hidden_controls"
 _STARTED = "started"
 _GRADIENT_LOG = "gradient_log"
+_TWIN = "untrained_twin"
+_INSPECTION = "inspection"
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,24 @@ def gradient_log(current: Run) -> GradientLog:
         log = GradientLog()
         st.session_state[_GRADIENT_LOG] = (current, log)
     return log
+
+
+def untrained_twin(current: Run) -> Run:
+    """A fresh run with the same settings and seed (step 0), to compare before and after training."""
+    owner, twin = st.session_state.get(_TWIN, (None, None))
+    if owner != current.config or twin is None:
+        twin = Run(current.config, task=current.task)
+        st.session_state[_TWIN] = (current.config, twin)
+    return twin
+
+
+def cached_inspection(key: tuple, compute):
+    """The last inspection this session computed, reused while its key (model, step, input) holds."""
+    cached_key, value = st.session_state.get(_INSPECTION, (None, None))
+    if cached_key != key:
+        value = compute()
+        st.session_state[_INSPECTION] = (key, value)
+    return value
 
 
 def _upload_task():

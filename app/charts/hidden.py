@@ -1,0 +1,144 @@
+"""Figures of one sequence through time: hidden units, chosen units, gates and cell state, the
+2-D path of the hidden state, and inputs with outputs. A vertical cursor marks the current step."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.charts.style import COLORS, styled
+from app.charts.training import Labels
+
+UNIT_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+)
+CURSOR = {"color": "#111111", "width": 2, "dash": "dot"}
+
+
+def hidden_heatmap(hidden: np.ndarray, cursor: int, labels: Labels, big: bool = False) -> go.Figure:
+    """hidden: (time, units). Units down, time across, a box around the current step."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=hidden.T.astype(np.float32),
+            colorscale="RdBu",
+            reversescale=True,  # positive red, negative blue, as the reading aid says
+            zmid=0,
+            colorbar={"title": labels.series[0]},
+        )
+    )
+    fig.add_vrect(x0=cursor - 0.5, x1=cursor + 0.5, line=CURSOR, fillcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(title=labels.x)
+    fig.update_yaxes(title=labels.y, autorange="reversed")
+    return styled(fig, labels.title, big)
+
+
+def unit_lines(
+    values: np.ndarray, units: list[int], cursor: int, labels: Labels, big: bool = False
+) -> go.Figure:
+    """values: (time, units): one line per chosen unit."""
+    fig = go.Figure()
+    for k, unit in enumerate(units):
+        fig.add_scatter(
+            y=values[:, unit].astype(np.float32),
+            mode="lines+markers",
+            name=f"{labels.series[0]} {unit}",
+            line={"color": UNIT_COLORS[k % len(UNIT_COLORS)]},
+            marker={"size": 4},
+        )
+    fig.add_vline(x=cursor, line=CURSOR)
+    fig.update_xaxes(title=labels.x)
+    fig.update_yaxes(title=labels.y)
+    return styled(fig, labels.title, big)
+
+
+def gates_figure(
+    rows: dict[str, np.ndarray], units: list[int], cursor: int, labels: Labels, big: bool = False
+) -> go.Figure:
+    """One row per gate (and the cell state), each (time, units), the chosen units drawn in each."""
+    names = list(rows)
+    fig = make_subplots(
+        rows=len(names), cols=1, shared_xaxes=True, vertical_spacing=0.04, subplot_titles=names
+    )
+    for row, name in enumerate(names, start=1):
+        for k, unit in enumerate(units):
+            fig.add_scatter(
+                y=rows[name][:, unit].astype(np.float32),
+                mode="lines",
+                name=f"{labels.series[0]} {unit}",
+                line={"color": UNIT_COLORS[k % len(UNIT_COLORS)]},
+                showlegend=row == 1,
+                row=row,
+                col=1,
+            )
+        fig.add_vline(x=cursor, line=CURSOR, row=row, col=1)
+    fig.update_xaxes(title=labels.x, row=len(names), col=1)
+    return styled(fig, labels.title, big, height=(150 if not big else 210) * len(names) + 80)
+
+
+def trajectory_figure(
+    points: np.ndarray, cloud: np.ndarray, cursor: int, labels: Labels, big: bool = False
+) -> go.Figure:
+    """The hidden state's path in the plane of its first two principal components."""
+    fig = go.Figure()
+    if len(cloud):
+        fig.add_scatter(
+            x=cloud[:, 0],
+            y=cloud[:, 1],
+            mode="markers",
+            name=labels.series[0],
+            marker={"color": "#cccccc", "size": 4},
+            hoverinfo="skip",
+        )
+    fig.add_scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        mode="lines+markers",
+        name=labels.series[1],
+        line={"color": COLORS["train"]},
+        marker={"size": 6, "color": np.arange(len(points)), "colorscale": "Blues"},
+        text=[f"t = {t}" for t in range(len(points))],
+    )
+    fig.add_scatter(
+        x=points[cursor : cursor + 1, 0],
+        y=points[cursor : cursor + 1, 1],
+        mode="markers",
+        name=labels.series[2],
+        marker={"size": 18 if big else 14, "color": COLORS["model"], "symbol": "star"},
+    )
+    fig.update_xaxes(title=labels.x)
+    fig.update_yaxes(title=labels.y)
+    return styled(fig, labels.title, big)
+
+
+def sequence_figure(
+    inputs: np.ndarray, outputs: np.ndarray | None, cursor: int, labels: Labels, big: bool = False
+) -> go.Figure:
+    """Inputs (time, features) as lines, and y_t at every step when it is one value."""
+    fig = go.Figure()
+    for k in range(inputs.shape[1]):
+        name = labels.series[0] if inputs.shape[1] == 1 else f"{labels.series[0]} {k}"
+        fig.add_scatter(
+            y=inputs[:, k].astype(np.float32),
+            mode="lines+markers",
+            name=name,
+            line={"color": UNIT_COLORS[k % len(UNIT_COLORS)]},
+        )
+    if outputs is not None and outputs.ndim == 2 and outputs.shape[1] == 1:
+        fig.add_scatter(
+            y=outputs[:, 0].astype(np.float32),
+            mode="lines+markers",
+            name=labels.series[1],
+            line={"color": COLORS["model"], "dash": "dash"},
+        )
+    fig.add_vline(x=cursor, line=CURSOR)
+    fig.update_xaxes(title=labels.x)
+    fig.update_yaxes(title=labels.y)
+    return styled(fig, labels.title, big)

@@ -1,0 +1,236 @@
+"""The step-through-time page's parts: which sequence to look at, and the time cursor with the
+equation panel and the charts it moves. Only the cursor's fragment reruns when the cursor moves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.charts.hidden import (
+    gates_figure,
+    hidden_heatmap,
+    sequence_figure,
+    trajectory_figure,
+    unit_lines,
+)
+from app.charts.training import Labels
+from app.engine.problems import InputError
+from app.engine.run import Run
+from app.engine.time_steps import (
+    Inspection,
+    Trajectory,
+    inspect,
+    parse_sequence,
+    pca_trajectory,
+    step_terms,
+    top_units,
+)
+from app.ui import state
+from app.ui.i18n import describe, t
+
+ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
+CURSOR_KEY = "steps-cursor"
+
+
+def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
+    """The source widgets; returns the model looked at, its inspection, PCA path and layer."""
+    cols = st.columns([2, 2, 2])
+    source = cols[0].radio(
+        t("time.source"),
+        ("validation", "typed"),
+        key="steps-source",
+        horizontal=True,
+        format_func=lambda s: t(f"time.source_{s}"),
+    )
+    if source == "typed":
+        text = cols[1].text_input(
+            t("time.typed"), value="20, 21, 19, 22", key="steps-typed", help=t("time.typed_help")
+        )
+        try:
+            x = parse_sequence(text, run.task)
+        except InputError as error:
+            for problem in error.problems:
+                st.error(describe(problem))
+            return None
+        label = ("typed", text)
+    else:
+        count = len(run.task.x_val)
+        index = cols[1].number_input(t("time.sample"), 0, count - 1, 0, key="steps-sample")
+        x, label = run.task.x_val[index : index + 1], ("validation", index)
+    untrained = cols[2].toggle(
+        t("time.untrained"), key="steps-untrained", help=t("time.untrained_help")
+    )
+    model = state.untrained_twin(run) if untrained else run
+    layer = 0
+    if run.config.num_layers > 1:
+        layer = (
+            st.radio(
+                t("time.layer"),
+                range(run.config.num_layers),
+                key="steps-layer",
+                horizontal=True,
+                format_func=lambda k: str(k + 1),
+            )
+            or 0
+        )
+    seen, path = state.cached_inspection(
+        (id(model), model.step, label, layer), lambda: _inspect(model, x, layer)
+    )
+    return model, seen, path, layer
+
+
+def render_cursor(run: Run, seen: Inspection, path: Trajectory, layer: int) -> None:
+    length = seen.trace.inputs.shape[1]
+    hidden = seen.trace.layers[layer].hidden[0].numpy()  # (time, units)
+    default_units = [int(u) for u in np.argsort(-hidden.var(axis=0))[:4]]
+    units = st.multiselect(
+        t("time.units"),
+        list(range(hidden.shape[1])),
+        default=sorted(default_units),
+        key=f"steps-units-{hidden.shape[1]}",
+        max_selections=8,
+    )
+    animate = st.toggle(t("time.animate"), key="steps-animate")
+
+    @st.fragment(run_every=ANIMATION_TICK if animate else None)
+    def cursor_panel() -> None:
+        current = min(int(st.session_state.get(CURSOR_KEY, 0)), length - 1)
+        if animate:
+            current = (current + 1) % length
+        st.session_state[CURSOR_KEY] = current
+        if length > 1:
+            st.slider(t("time.cursor"), 0, length - 1, key=CURSOR_KEY)
+        _equation_panel(run, seen, current, layer)
+        _charts(seen, path, layer, current, units or default_units)
+
+    cursor_panel()
+
+
+def _inspect(model: Run, x, layer: int) -> tuple[Inspection, Trajectory]:
+    seen = inspect(model, x)
+    return seen, pca_trajectory(model, seen, layer)
+
+
+def _equation_panel(run: Run, seen: Inspection, current: int, layer: int) -> None:
+    terms = step_terms(run, seen, current, layer)
+    cell = seen.cell
+    st.latex(
+        EQUATIONS[cell].replace(
+            "act", {"tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "linear": ""}[seen.activation]
+        )
+    )
+    cols = st.columns(4)
+    cols[0].metric("t", current)
+    shown_input = seen.inputs[current]
+    cols[1].metric("xₜ", ", ".join(f"{v:.3g}" for v in shown_input) if layer == 0 else "h⁽ˡ⁻¹⁾ₜ")
+    cols[2].metric("‖hₜ‖", f"{np.linalg.norm(terms.hidden):.3f}")
+    if terms.output is not None and terms.output.size == 1:
+        cols[3].metric("yₜ", f"{float(terms.output[0]):.3f}", help=t("time.output_help"))
+    units = top_units(terms.hidden)
+    if len(units) < len(terms.hidden):
+        st.caption(t("time.top_units", shown=len(units), total=len(terms.hidden)))
+    st.dataframe(
+        _terms_table(terms, cell, units), hide_index=True, width="stretch", key="steps-terms"
+    )
+
+
+def _terms_table(terms, cell: str, units: np.ndarray) -> pd.DataFrame:
+    columns: dict[str, np.ndarray] = {t("time.unit"): units}
+    if cell == "rnn":
+        columns.update(
+            {
+                "W_xh xₜ": terms.input_term[units],
+                "W_hh hₜ₋₁": terms.recurrent_term[units],
+                "b_h": terms.bias[units],
+                t("time.pre"): terms.pre[units],
+            }
+        )
+    else:
+        for name, values in terms.gates.items():
+            columns[name + "ₜ"] = values[units]
+        if terms.previous_cell is not None:
+            columns["cₜ₋₁"] = terms.previous_cell[units]
+            columns["cₜ"] = terms.cell[units]
+        else:
+            columns["hₜ₋₁"] = terms.previous[units]
+    columns["hₜ"] = terms.hidden[units]
+    return pd.DataFrame(
+        {k: np.round(np.asarray(v, dtype=np.float64), 4) for k, v in columns.items()}
+    )
+
+
+def _charts(seen: Inspection, path: Trajectory, layer: int, current: int, units: list[int]) -> None:
+    big = state.presentation()
+    found = seen.trace.layers[layer]
+    hidden = found.hidden[0].numpy()
+    left, right = st.columns(2)
+    with left:
+        fig = hidden_heatmap(
+            hidden,
+            current,
+            Labels(t("time.heatmap_title"), t("time.step"), t("time.unit"), ("hₜ",)),
+            big,
+        )
+        st.plotly_chart(fig, key="steps-heatmap", width="stretch")
+        st.caption(t("time.aid_heatmap"))
+        fig = unit_lines(
+            hidden,
+            units,
+            current,
+            Labels(t("time.units_title"), t("time.step"), "hₜ", (t("time.unit"),)),
+            big,
+        )
+        st.plotly_chart(fig, key="steps-units-chart", width="stretch")
+        st.caption(t("time.aid_units"))
+    with right:
+        outputs = seen.outputs if layer == len(seen.trace.layers) - 1 else None
+        fig = sequence_figure(
+            seen.inputs,
+            outputs,
+            current,
+            Labels(t("time.sequence_title"), t("time.step"), "", (t("time.input"), "yₜ")),
+            big,
+        )
+        st.plotly_chart(fig, key="steps-sequence", width="stretch")
+        st.caption(t("time.aid_sequence"))
+        x_label = f"PC1 ({path.explained[0]:.0%})"
+        y_label = f"PC2 ({path.explained[1]:.0%})"
+        fig = trajectory_figure(
+            path.points,
+            path.cloud,
+            current,
+            Labels(
+                t("time.trajectory_title"),
+                x_label,
+                y_label,
+                (t("time.cloud"), t("time.path"), t("time.now")),
+            ),
+            big,
+        )
+        st.plotly_chart(fig, key="steps-trajectory", width="stretch")
+        st.caption(t("time.aid_trajectory"))
+    if found.gates:
+        rows = {name: values[0].numpy() for name, values in found.gates.items()}
+        if found.cell is not None:
+            rows["c"] = found.cell[0].numpy()
+        fig = gates_figure(
+            rows,
+            units,
+            current,
+            Labels(t(f"time.gates_title_{seen.cell}"), t("time.step"), "", (t("time.unit"),)),
+            big,
+        )
+        st.plotly_chart(fig, key="steps-gates", width="stretch")
+        st.caption(t(f"time.aid_gates_{seen.cell}"))
+        if seen.cell == "lstm" and seen.inputs.shape[1] == 2:
+            st.info(t("time.aid_adding_lstm"), icon=":material/lightbulb:")
+
+
+EQUATIONS = {
+    "rnn": r"h_t = act\left(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h\right) \qquad y_t = W_{hy}\,h_t + b_y",
+    "lstm": r"\begin{aligned} i_t,f_t,o_t &= \sigma(W x_t + U h_{t-1} + b) & g_t &= \tanh(W_g x_t + U_g h_{t-1} + b_g)"
+    r"\\ c_t &= f_t \odot c_{t-1} + i_t \odot g_t & h_t &= o_t \odot \tanh(c_t) \end{aligned}",
+    "gru": r"\begin{aligned} r_t, z_t &= \sigma(W x_t + U h_{t-1} + b) & n_t &= \tanh(W_n x_t + r_t \odot (U_n h_{t-1} + b_n))"
+    r"\\ h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1} \end{aligned}",
+}

@@ -1,0 +1,22 @@
+"""Step through time: watch each hidden state form from the equations, with the real numbers."""
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.i18n import t
+from app.ui.settings import render_settings
+from app.ui.shell import show_notices
+from app.ui.time_view import choose_sequence, render_cursor
+
+st.title(t("time.title"))
+st.markdown(t("time.intro"))
+with st.sidebar:
+    st.header(t("train.settings"))
+    render_settings()
+run = state.run()
+show_notices()
+if run is not None:
+    st.caption(t("time.model_at", step=run.step))
+    chosen = choose_sequence(run)
+    if chosen is not None:
+        render_cursor(*chosen)
