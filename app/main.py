@@ -28,6 +28,9 @@ pages = [
         "../pages/time_steps.py", title=t("nav.steps"), icon=":material/timeline:", url_path="steps"
     ),
     st.Page(
+        "../pages/duel.py", title=t("nav.duel"), icon=":material/compare_arrows:", url_path="duel"
+    ),
+    st.Page(
         "../pages/gradients.py",
         title=t("nav.gradients"),
         icon=":material/show_chart:",

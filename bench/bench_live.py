@@ -8,13 +8,15 @@ Playwright; never ``playwright install``) and measures:
 1. start-up: from launching ``streamlit run`` to ``/_stcore/health`` answering, to the first plotly chart
    drawn in the browser, and to all three charts drawn with the script finished;
 2. while playing the default setup for ``--seconds`` (10 s): a poller inside the page (every 20 ms)
-   records each redraw of the loss chart (a new data array handed to plotly), each change of the step
-   counter, and the speed the server shows (``Run.steps_per_second``, measured over its last training
-   slice). From these: chart refreshes per second and the interval between them, steps gained, and
-   the training time = sum over refreshes of (steps gained / the server's steps per second);
-3. after the server has stopped (so the two never share the cores): the bare engine in this process,
-   ``Run(RunConfig()).train(steps=n)`` on one torch thread, for a second estimate of the training time
-   (steps gained / engine steps per second).
+   records each time the loss chart shows new data (its last point moved), each time it is a new
+   plotly element (re-created rather than updated), each change of the step counter, and the speed
+   the server shows (``Run.steps_per_second``, measured over its last training slice). From these:
+   chart refreshes per second and the interval between them, steps gained, and the training
+   time = sum over refreshes of (steps gained / the server's steps per second);
+3. before the server starts and after it has stopped (so the two never share the cores): the bare
+   engine in this process, ``Run(RunConfig()).train(steps=n)`` on one torch thread, for a second
+   estimate of the training time (steps gained / engine steps per second, the mean of both runs).
+   Before and after differ when other work shares the machine: the load average is printed too.
 
 Everything not spent training is the price of a live page: validation, chart building and
 serialisation, the websocket, the browser's drawing, and the gap until the next timer tick.
@@ -41,6 +43,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
+from playwright.sync_api import sync_playwright
+
+from app.engine.config import RunConfig
+from app.engine.run import Run
+from app.ui.controls import SLICE_SECONDS, TICK_SECONDS
+
+# The app trains on one torch thread per session; the engine baseline does the same.
+torch.set_num_threads(1)
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,23 +69,26 @@ TIMEOUT_MS = 60_000
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PLAY = ".st-key-train-play button"
 PAUSE = ".st-key-train-pause button"
-STEPS_METRIC = '[data-testid="stMain"] [data-testid="stMetricValue"]'  # the first metric: steps
+METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'  # the first one counts steps
 
 # Records, inside the page, every loss-chart redraw and every change of the metrics, with the page's
 # own clock, so the measurement does not depend on how often Python looks.
 RECORDER = """() => {
-    const rec = {t0: performance.now(), redraws: [], metrics: [], running: 0, since: null};
-    let lastX = null, lastSteps = null;
+    const rec = {t0: performance.now(), redraws: [], metrics: [], mounts: 0, running: 0, since: null};
+    // During a fragment rerun Streamlit keeps the previous elements, hidden and marked stale.
+    const fresh = selector => [...document.querySelectorAll(selector)]
+        .filter(e => !e.closest('[data-stale="true"]'));
+    let lastCurve = null, lastChart = null, lastSteps = null;
     rec.poll = setInterval(() => {
         const now = performance.now() - rec.t0;
-        const chart = document.querySelector('.st-key-train-loss-chart .js-plotly-plot');
+        const chart = fresh('.st-key-train-loss-chart .js-plotly-plot')[0];
+        if (chart && chart !== lastChart) { lastChart = chart; rec.mounts += 1; }
         const curve = chart && chart._fullData && chart._fullData[0];
-        if (curve && curve.x && curve.x !== lastX) {
-            lastX = curve.x;
-            rec.redraws.push([now, curve.x.length]);
+        if (curve && curve.x && curve.x.length) {
+            const drawn = curve.x.length + ':' + curve.x[curve.x.length - 1];
+            if (drawn !== lastCurve) { lastCurve = drawn; rec.redraws.push([now, curve.x.length]); }
         }
-        const values = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricValue"]')]
-            .map(e => e.innerText);
+        const values = fresh('[data-testid="stMain"] [data-testid="stMetricValue"]').map(e => e.innerText);
         if (values.length >= 2 && values[0] !== lastSteps) {
             lastSteps = values[0];
             rec.metrics.push([now, values[0], values[1]]);
@@ -90,7 +105,8 @@ STOP_RECORDER = """() => {
     clearInterval(rec.poll);
     const now = performance.now() - rec.t0;
     if (rec.since !== null) rec.running += now - rec.since;
-    return {elapsed: now, redraws: rec.redraws, metrics: rec.metrics, running: rec.running};
+    return {elapsed: now, redraws: rec.redraws, metrics: rec.metrics, mounts: rec.mounts,
+            running: rec.running};
 }"""
 
 
@@ -104,8 +120,9 @@ class Startup:
 @dataclass(frozen=True)
 class Playing:
     seconds: float  # the observed window, by the page's clock
-    redraws: list[float]  # page times of loss-chart redraws (ms)
-    steps: list[tuple[float, int, float]]  # (page ms, step counter, server steps/s)
+    redraws: list[float]  # page times (ms) when the loss chart showed new data
+    mounts: int  # how often the loss chart was a new plotly element (a full newPlot, zoom lost)
+    steps: list[tuple[float, float, float]]  # (page ms, step counter, server steps/s)
     script_running: float  # seconds the page showed the script (fragment) running
 
 
@@ -117,8 +134,8 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: install Debian's chromium", file=sys.stderr)
         return 2
-    from playwright.sync_api import sync_playwright
-
+    load = os.getloadavg()[0]
+    engine_before = engine_steps_per_second()
     with tempfile.TemporaryDirectory(prefix="unrolled-bench-") as tmp, sync_playwright() as pw:
         log_path = Path(tmp) / "streamlit.log"
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -137,8 +154,8 @@ def main() -> int:
         finally:
             stop_app(server)
             browser.close()
-    engine = engine_steps_per_second()
-    report(startup, playing, engine)
+    engine = (engine_before, engine_steps_per_second())
+    report(startup, playing, engine, load)
     return 0
 
 
@@ -161,7 +178,7 @@ def measure_playing(page, seconds: float) -> Playing:
     page.click(PLAY)
     # Start the clock at the first live tick, so Play's own full-page rerun is not counted.
     page.wait_for_function(
-        f"() => document.querySelector('{STEPS_METRIC}').innerText !== '0'", timeout=TIMEOUT_MS
+        f"() => document.querySelector('{METRICS}').innerText !== '0'", timeout=TIMEOUT_MS
     )
     page.evaluate(RECORDER)
     page.wait_for_function(
@@ -174,6 +191,7 @@ def measure_playing(page, seconds: float) -> Playing:
     return Playing(
         seconds=rec["elapsed"] / 1000,
         redraws=[t for t, _ in rec["redraws"]],
+        mounts=rec["mounts"],
         steps=[(t, _count(steps), _count(speed)) for t, steps, speed in rec["metrics"]],
         script_running=rec["running"] / 1000,
     )
@@ -181,12 +199,6 @@ def measure_playing(page, seconds: float) -> Playing:
 
 def engine_steps_per_second(steps: int = 300, repeats: int = 3) -> float:
     """The bare engine on the default config, one torch thread, as one session of the app trains."""
-    import torch
-
-    from app.engine.config import RunConfig
-    from app.engine.run import Run
-
-    torch.set_num_threads(1)
     run = Run(RunConfig())
     run.train(steps=50)  # warm-up: first calls allocate and pick kernels
     rates = []
@@ -197,8 +209,9 @@ def engine_steps_per_second(steps: int = 300, repeats: int = 3) -> float:
     return statistics.median(rates)
 
 
-def report(startup: Startup, playing: Playing, engine: float) -> None:
+def report(startup: Startup, playing: Playing, engines: tuple[float, float], load: float) -> None:
     window = playing.seconds
+    engine = statistics.mean(engines)
     counts = [(t, steps, speed) for t, steps, speed in playing.steps if not math.isnan(steps)]
     gained = int(counts[-1][1] - counts[0][1]) if counts else 0
     # The server's figure: each refresh shows the steps and the speed of the slice that made them.
@@ -211,8 +224,7 @@ def report(startup: Startup, playing: Playing, engine: float) -> None:
     gaps = [b - a for a, b in zip(playing.redraws, playing.redraws[1:], strict=False)]
     refreshes = len(playing.redraws)
     live_rate = gained / window
-
-    from app.ui.controls import SLICE_SECONDS, TICK_SECONDS
+    slice_rate = gained / server_train if server_train > 0 else math.nan
 
     rows = [
         ("Start-up (from launching `streamlit run`)", None),
@@ -231,10 +243,15 @@ def report(startup: Startup, playing: Playing, engine: float) -> None:
             f"(timer asks for {TICK_SECONDS * 1000:.0f} ms, slice {SLICE_SECONDS * 1000:.0f} ms)",
         ),
         ("  step-counter changes", f"{len(counts) / window:6.2f} /s"),
+        ("  loss chart re-created as a new plotly element", f"{playing.mounts / window:6.2f} /s"),
         ("  steps gained", f"{gained:6d}     ({live_rate:,.0f} steps/s of wall time)"),
         ("  script (fragment) running, as the page shows", _share(playing.script_running, window)),
         ("Training speed", None),
-        ("  engine alone (in process, 1 torch thread)", f"{engine:6,.0f} steps/s"),
+        (
+            "  engine alone (in process, 1 torch thread)",
+            f"{engine:6,.0f} steps/s  (before {engines[0]:,.0f}, after {engines[1]:,.0f})",
+        ),
+        ("  live, inside the training slices (server's figure)", f"{slice_rate:6,.0f} steps/s"),
         ("  live page / engine alone", f"{live_rate / engine:6.2f}"),
         ("Share of wall time spent training", None),
         ("  by the server's own steps/s figure", _share(server_train, window)),
@@ -244,7 +261,10 @@ def report(startup: Startup, playing: Playing, engine: float) -> None:
             _rest(server_train, window),
         ),
     ]
-    print(f"Unrolled live page benchmark  ({os.cpu_count()} CPUs, Chromium headless)")
+    print(
+        f"Unrolled live page benchmark  ({os.cpu_count()} CPUs, load average {load:.1f} at the"
+        " start, Chromium headless)"
+    )
     for label, value in rows:
         print(label if value is None else f"{label:<62} {value}")
 

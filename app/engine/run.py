@@ -82,9 +82,14 @@ class Run:
         y = self.task.y_val[start : start + count]
         return trace(self.model, x, y)
 
-    def _train_step(self) -> None:
+    def train_on(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        """One step on a given batch (a duel feeds the same batch to every model)."""
+        if not self.diverged:
+            self._train_step((x, y))
+
+    def _train_step(self, batch: tuple[torch.Tensor, torch.Tensor] | None = None) -> None:
         config = self.config
-        x, y = self.task.batch(config.batch_size, self.generator)
+        x, y = batch if batch is not None else self.task.batch(config.batch_size, self.generator)
         self.optimizer.zero_grad(set_to_none=True)
         loss = self.model.loss(self.model(x), y)
         loss_value = float(loss.detach())

@@ -1,11 +1,15 @@
 """Play, Pause, Step and Reset. They sit outside the live fragment and act through callbacks,
-so a press takes effect at once, even while training runs."""
+so a press takes effect at once, even while training runs.
+
+Two things can be driven: the session's run ("run": training, steps and gradients pages) and the
+session's duel ("duel"). Each has its own playing flag."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import streamlit as st
 
-from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import t
 from app.ui.settings import load_preset
@@ -14,15 +18,25 @@ TICK_SECONDS = 0.25  # how often the live fragment reruns while playing
 SLICE_SECONDS = 0.15  # training time per rerun: the rest draws the charts and answers buttons
 
 
-def render_controls(run: Run, prefix: str = "train") -> None:
+class Trainable(Protocol):
+    diverged: bool
+
+    def train(self, steps: int | None = None, seconds: float | None = None) -> int: ...
+
+
+GETTERS = {"run": state.run, "duel": state.duel}
+RESETTERS = {"run": state.reset_run, "duel": state.reset_duel}
+
+
+def render_controls(target: Trainable, prefix: str = "train", flag: str = "run") -> None:
     cols = st.columns([1, 1, 1, 1, 3])
     common = {"width": "stretch"}
-    if state.playing():
+    if state.playing(flag):
         cols[0].button(
             t("controls.pause"),
             key=f"{prefix}-pause",
             on_click=state.set_playing,
-            args=(False,),
+            args=(False, flag),
             type="primary",
             icon=":material/pause:",
             **common,
@@ -32,18 +46,18 @@ def render_controls(run: Run, prefix: str = "train") -> None:
             t("controls.play"),
             key=f"{prefix}-play",
             on_click=state.set_playing,
-            args=(True,),
+            args=(True, flag),
             type="primary",
             icon=":material/play_arrow:",
-            disabled=run.diverged,
+            disabled=target.diverged,
             **common,
         )
     cols[1].button(
         t("controls.step"),
         key=f"{prefix}-step",
         on_click=_step,
-        args=(1,),
-        disabled=run.diverged,
+        args=(1, flag),
+        disabled=target.diverged,
         help=t("controls.step_help"),
         icon=":material/skip_next:",
         **common,
@@ -52,8 +66,8 @@ def render_controls(run: Run, prefix: str = "train") -> None:
         t("controls.step10"),
         key=f"{prefix}-step10",
         on_click=_step,
-        args=(10,),
-        disabled=run.diverged,
+        args=(10, flag),
+        disabled=target.diverged,
         icon=":material/fast_forward:",
         **common,
     )
@@ -61,34 +75,23 @@ def render_controls(run: Run, prefix: str = "train") -> None:
         t("controls.reset"),
         key=f"{prefix}-reset",
         on_click=_reset,
+        args=(flag,),
         icon=":material/restart_alt:",
         **common,
     )
 
 
-def advance(run: Run) -> None:
+def advance(target: Trainable, flag: str = "run") -> None:
     """One tick of a playing run (called inside the live fragment)."""
-    if state.playing() and not run.diverged:
-        run.train(seconds=SLICE_SECONDS)
-    if run.diverged and state.playing():
-        state.set_playing(False)
+    if state.playing(flag) and not target.diverged:
+        target.train(seconds=SLICE_SECONDS)
+    if target.diverged and state.playing(flag):
+        state.set_playing(False, flag)
         st.rerun(scope="app")  # redraw the buttons and stop the timer
 
 
-def tick() -> float | None:
-    return TICK_SECONDS if state.playing() else None
-
-
-def _step(count: int) -> None:
-    run = state.run()
-    if run is not None:
-        state.set_playing(False)
-        run.train(steps=count)
-
-
-def _reset() -> None:
-    state.reset_run()
-    state.notify("notice.reset")
+def tick(flag: str = "run") -> float | None:
+    return TICK_SECONDS if state.playing(flag) else None
 
 
 def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
@@ -103,3 +106,15 @@ def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
             width="stretch",
             icon=":material/tune:",
         )
+
+
+def _step(count: int, flag: str) -> None:
+    target = GETTERS[flag]()
+    if target is not None:
+        state.set_playing(False, flag)
+        target.train(steps=count)
+
+
+def _reset(flag: str) -> None:
+    RESETTERS[flag]()
+    state.notify("notice.reset")

@@ -13,6 +13,7 @@ import streamlit as st
 from app.engine.config import RunConfig, needs_new_model
 from app.engine.csv_series import upload_task
 from app.engine.diagnostics import GradientLog
+from app.engine.duel import Duel, DuelConfig
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
 from app.engine.tasks import UPLOAD_NAME
@@ -26,6 +27,8 @@ _PRESENTATION = "presentation"
 _HIDDEN = "hidden_controls"
 _STARTED = "started"
 _GRADIENT_LOG = "gradient_log"
+_DUEL = "duel"
+_DUEL_CONFIG = "duel_config"
 _TWIN = "untrained_twin"
 _INSPECTION = "inspection"
 
@@ -78,12 +81,45 @@ def reset_run() -> None:
     set_playing(False)
 
 
-def playing() -> bool:
-    return bool(st.session_state.get(_PLAYING, False))
+def playing(flag: str = "run") -> bool:
+    """Whether the session's run ("run") or duel ("duel") is playing."""
+    return bool(st.session_state.get(f"{_PLAYING}:{flag}", False))
 
 
-def set_playing(value: bool) -> None:
-    st.session_state[_PLAYING] = value
+def set_playing(value: bool, flag: str = "run") -> None:
+    st.session_state[f"{_PLAYING}:{flag}"] = value
+
+
+def duel_config() -> DuelConfig:
+    return st.session_state.setdefault(_DUEL_CONFIG, DuelConfig())
+
+
+def set_duel_config(config: DuelConfig) -> None:
+    if config != duel_config():
+        if _DUEL in st.session_state:
+            notify("notice.new_model")
+        st.session_state[_DUEL_CONFIG] = config
+        reset_duel()
+
+
+def duel() -> Duel | None:
+    """The session's duel, built on first use; None (with a notice) if its config cannot run."""
+    current: Duel | None = st.session_state.get(_DUEL)
+    if current is not None and current.config == duel_config():
+        return current
+    try:
+        current = Duel(duel_config())
+    except InputError as error:
+        for problem in error.problems:
+            notify(problem)
+        return None
+    st.session_state[_DUEL] = current
+    return current
+
+
+def reset_duel() -> None:
+    st.session_state.pop(_DUEL, None)
+    set_playing(False, "duel")
 
 
 def notify(problem: Problem | str, **values: object) -> None:

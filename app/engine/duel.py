@@ -1,0 +1,178 @@
+"""A fair race: RNN, LSTM (and GRU) trained side by side on the very same stream of batches."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import torch
+
+from app.engine.config import RunConfig
+from app.engine.problems import InputError, Problem
+from app.engine.run import Run
+from app.engine.tasks import Task, TaskConfig, build_task
+from models.sequence import parameter_count
+
+DUEL_CELLS = ("rnn", "lstm", "gru")
+MATCHES = ("hidden", "params")
+CHECK_EVERY = 50  # steps between checks of whether a model has reached the target
+# What "solved" means, per task kind: (metric, threshold, lower is better).
+TARGETS = {"adding": ("mse", 0.01, True), "recall": ("accuracy", 0.95, False)}
+DATA_SEED_OFFSET = 7919  # the batch stream's generator is not any model's
+
+
+@dataclass(frozen=True)
+class DuelConfig:
+    """Defaults: the adding problem with T = 50, where an LSTM learns and a vanilla RNN cannot."""
+
+    task: TaskConfig = field(default_factory=lambda: TaskConfig(name="adding", length=50))
+    cells: tuple[str, ...] = ("rnn", "lstm")
+    hidden_size: int = 32
+    match: str = "hidden"  # "params": every cell sized to the LSTM's parameter count
+    learning_rate: float = 0.01
+    batch_size: int = 32
+    forget_bias: float = 1.0
+    seed: int = 0
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if self.task.name not in TARGETS:
+            found.append(Problem("problem.duel_task", f"a duel runs on {', '.join(TARGETS)}"))
+        if (
+            not self.cells
+            or any(c not in DUEL_CELLS for c in self.cells)
+            or len(set(self.cells)) != len(self.cells)
+        ):
+            found.append(Problem("problem.duel_cells", "choose one to three different cells"))
+        if self.match not in MATCHES:
+            found.append(
+                Problem(
+                    "problem.choice",
+                    f"match must be one of {MATCHES}",
+                    {"field": "match", "options": ", ".join(MATCHES), "value": self.match},
+                )
+            )
+        if not found:
+            for config in run_configs(self).values():
+                found.extend(p for p in config.problems() if p not in found)
+        return found
+
+
+def run_configs(duel: DuelConfig) -> dict[str, RunConfig]:
+    """One RunConfig per cell; with match="params" the hidden sizes make parameter counts agree."""
+    base = RunConfig(
+        task=duel.task,
+        hidden_size=duel.hidden_size,
+        learning_rate=duel.learning_rate,
+        batch_size=duel.batch_size,
+        forget_bias=duel.forget_bias,
+        seed=duel.seed,
+    )
+    configs = {cell: replace(base, cell=cell) for cell in duel.cells}
+    if duel.match == "params" and duel.task.name in TARGETS:
+        target = count_parameters(replace(base, cell="lstm"))
+        for cell in duel.cells:
+            configs[cell] = replace(
+                base, cell=cell, hidden_size=hidden_for(replace(base, cell=cell), target)
+            )
+    return configs
+
+
+def count_parameters(config: RunConfig) -> int:
+    """Parameters of the model a config builds (recurrent core + head), by formula."""
+    task_inputs = {"adding": 2, "recall": config.task.symbols}.get(config.task.name, 1)
+    task_outputs = {"recall": config.task.symbols}.get(config.task.name, 1)
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[config.cell]
+    h = config.hidden_size
+    total = 0
+    for layer in range(config.num_layers):
+        width = task_inputs if layer == 0 else h
+        total += gates * h * (width + h + 2)
+    return total + h * task_outputs + task_outputs
+
+
+def hidden_for(config: RunConfig, target: int) -> int:
+    """The hidden size whose parameter count is closest to ``target``."""
+    return min(
+        range(1, 513), key=lambda h: abs(count_parameters(replace(config, hidden_size=h)) - target)
+    )
+
+
+class Duel:
+    """Every step draws one batch and feeds it to each model in turn, so they advance together."""
+
+    def __init__(self, config: DuelConfig) -> None:
+        found = config.problems()
+        if found:
+            raise InputError(found)
+        self.config = config
+        self.task: Task = build_task(config.task)
+        self.generator = torch.Generator().manual_seed(config.seed + DATA_SEED_OFFSET)
+        self.runs = {cell: Run(c, task=self.task) for cell, c in run_configs(config).items()}
+        self.step = 0
+        self.reached: dict[str, int | None] = dict.fromkeys(self.runs)
+        self.steps_per_second = math.nan
+
+    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
+        if steps is None and seconds is None:
+            steps = 1
+        if steps is not None and steps <= 0:
+            return 0
+        start, done = time.perf_counter(), 0
+        while not self.diverged:
+            x, y = self.task.batch(self.config.batch_size, self.generator)
+            for run in self.runs.values():
+                run.train_on(x, y)
+            self.step += 1
+            done += 1
+            if self.step % CHECK_EVERY == 0:
+                self._check_targets()
+            if (steps is not None and done >= steps) or (
+                seconds is not None and time.perf_counter() - start >= seconds
+            ):
+                break
+        elapsed = time.perf_counter() - start
+        if done and elapsed > 0:
+            self.steps_per_second = done / elapsed
+        return done
+
+    @property
+    def diverged(self) -> bool:
+        return all(run.diverged for run in self.runs.values())
+
+    def parameters(self) -> dict[str, int]:
+        return {cell: parameter_count(run.model) for cell, run in self.runs.items()}
+
+    def _check_targets(self) -> None:
+        metric, threshold, lower = TARGETS[self.task.info.kind]
+        for cell, run in self.runs.items():
+            if self.reached[cell] is not None or run.diverged:
+                continue
+            score = run.evaluate().score
+            if (score <= threshold) if lower else (score >= threshold):
+                self.reached[cell] = self.step
+
+
+SWEEP_LAGS = (5, 10, 20, 40, 60)
+SWEEP_STEPS = 800
+
+
+def sweep(
+    config: DuelConfig,
+    lags: tuple[int, ...] = SWEEP_LAGS,
+    steps: int = SWEEP_STEPS,
+    progress: Callable[[float], None] | None = None,
+) -> dict[str, tuple[list[int], list[float]]]:
+    """Final validation accuracy against lag for each cell, after ``steps`` steps of a duel per lag."""
+    results: dict[str, tuple[list[int], list[float]]] = {cell: ([], []) for cell in config.cells}
+    for k, lag in enumerate(lags):
+        duel = Duel(replace(config, task=replace(config.task, name="recall", lag=lag)))
+        duel.train(steps=steps)
+        for cell, run in duel.runs.items():
+            results[cell][0].append(lag)
+            results[cell][1].append(run.evaluate().score)
+        if progress is not None:
+            progress((k + 1) / len(lags))
+    return results

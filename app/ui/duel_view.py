@@ -1,0 +1,210 @@
+"""The duel page's parts: its settings, the live race, and the recall sweep."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from app.charts.comparison import duel_gradient_figure, duel_loss_figure, sweep_figure
+from app.charts.training import Labels
+from app.engine.diagnostics import look
+from app.engine.duel import DUEL_CELLS, MATCHES, Duel, DuelConfig, sweep
+from app.engine.tasks import TaskConfig
+from app.engine.tasks.memory import ADDING_BASELINE_MSE
+from app.ui import state
+from app.ui.controls import advance, tick
+from app.ui.i18n import t
+
+LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
+DUEL_PRESETS = {
+    "adding": DuelConfig(),
+    "recall": DuelConfig(task=TaskConfig(name="recall", lag=20, symbols=4), cells=("rnn", "lstm")),
+}
+
+
+def render_duel_settings() -> None:
+    current = state.duel_config()
+    preset = st.selectbox(
+        t("duel.task"),
+        list(DUEL_PRESETS),
+        key="duel-task",
+        format_func=lambda name: t(f"option.task.{name}"),
+    )
+    if preset != current.task.name:
+        current = DUEL_PRESETS[preset]
+    cells = st.multiselect(
+        t("duel.cells"),
+        DUEL_CELLS,
+        default=list(current.cells),
+        key=f"duel-cells-{preset}",
+        format_func=lambda c: t(f"option.cell.{c}"),
+    )
+    match = st.radio(
+        t("duel.match"),
+        MATCHES,
+        index=MATCHES.index(current.match),
+        key="duel-match",
+        horizontal=True,
+        format_func=lambda m: t(f"duel.match_{m}"),
+        help=t("duel.match_help"),
+    )
+    hidden = st.number_input(
+        t("setting.hidden_size"), 1, 256, current.hidden_size, key="duel-hidden"
+    )
+    task = current.task
+    if preset == "adding":
+        length = st.slider(t("setting.length"), 10, 200, task.length, step=10, key="duel-length")
+        task = replace(task, length=length)
+    else:
+        lag = st.slider(t("setting.lag"), 1, 100, task.lag, key="duel-lag", help=t("help.lag"))
+        task = replace(task, lag=lag)
+    rate = st.number_input(
+        t("setting.learning_rate"),
+        1e-4,
+        1.0,
+        current.learning_rate,
+        step=0.001,
+        format="%.4f",
+        key="duel-lr",
+    )
+    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="duel-seed")
+    state.set_duel_config(
+        replace(
+            current,
+            task=task,
+            cells=tuple(c for c in DUEL_CELLS if c in cells),
+            match=match,
+            hidden_size=int(hidden),
+            learning_rate=float(rate),
+            seed=int(seed),
+        )
+    )
+
+
+def render_duel_live() -> None:
+    @st.fragment(run_every=tick("duel"))
+    def live() -> None:
+        duel = state.duel()
+        if duel is None:
+            return
+        advance(duel, "duel")
+        _draw(duel)
+
+    live()
+
+
+def _draw(duel: Duel) -> None:
+    big = state.presentation()
+    names = {cell: t(f"option.cell.{cell}") for cell in duel.runs}
+    params = duel.parameters()
+    cols = st.columns(len(duel.runs) + 1)
+    cols[0].metric(t("train.steps"), f"{duel.step:,}")
+    for col, (cell, run) in zip(cols[1:], duel.runs.items(), strict=True):
+        evaluation = run.evaluate()
+        score = _score(evaluation)
+        reached = duel.reached[cell]
+        col.metric(
+            f"{names[cell]} · {params[cell]:,} {t('duel.params')} · h={run.config.hidden_size}",
+            score,
+            help=t(f"duel.score_help_{duel.task.info.kind}"),
+        )
+        col.caption(
+            t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
+        )
+    left, right = st.columns(2)
+    with left:
+        curves = {
+            cell: (run.history.array("step"), run.history.array("loss"))
+            for cell, run in duel.runs.items()
+        }
+        kind = duel.task.info.kind
+        baseline = ADDING_BASELINE_MSE if kind == "adding" else math.log(duel.task.output_size)
+        fig = duel_loss_figure(
+            curves,
+            names,
+            baseline,
+            Labels(
+                t("duel.loss_title"),
+                t("chart.step"),
+                t("chart.loss_axis"),
+                (t(f"duel.baseline_{kind}"),),
+            ),
+            big,
+        )
+        st.plotly_chart(fig, key="duel-loss-chart", width="stretch")
+        st.caption(t(f"duel.aid_loss_{kind}"))
+    with right:
+        norms = _looks(duel)
+        fig = duel_gradient_figure(
+            norms,
+            names,
+            Labels(t("duel.gradient_title"), t("grad.time_step"), t("duel.gradient_axis")),
+            big,
+        )
+        st.plotly_chart(fig, key="duel-gradient-chart", width="stretch")
+        st.caption(t("duel.aid_gradient"))
+
+
+def render_sweep() -> None:
+    config = state.duel_config()
+    if config.task.name != "recall":
+        return
+    st.subheader(t("duel.sweep_title"))
+    st.caption(t("duel.sweep_help"))
+    key = (
+        "sweep",
+        config.cells,
+        config.hidden_size,
+        config.match,
+        config.learning_rate,
+        config.seed,
+    )
+    results = st.session_state.get(key)
+    if st.button(
+        t("duel.sweep_run"),
+        key="duel-sweep",
+        icon=":material/science:",
+        disabled=results is not None,
+    ):
+        bar = st.progress(0.0, text=t("duel.sweep_running"))
+        results = sweep(
+            config, progress=lambda share: bar.progress(share, text=t("duel.sweep_running"))
+        )
+        st.session_state[key] = results
+        bar.empty()
+    if results:
+        names = {cell: t(f"option.cell.{cell}") for cell in results}
+        fig = sweep_figure(
+            results,
+            names,
+            1 / config.task.symbols,
+            Labels(
+                t("duel.sweep_chart"),
+                t("setting.lag"),
+                t("metric.accuracy"),
+                (t("baseline.chance"),),
+            ),
+            state.presentation(),
+        )
+        st.plotly_chart(fig, key="duel-sweep-chart", width="stretch")
+
+
+def _looks(duel: Duel) -> dict[str, np.ndarray]:
+    """Each model's ||dL/dh_t|| at the current step, refreshed at most every LOOK_EVERY seconds."""
+    cached = st.session_state.get("duel_looks")
+    now = time.perf_counter()
+    if cached and cached[0] is duel and (cached[1] == duel.step or now - cached[2] < LOOK_EVERY):
+        return cached[3]
+    norms = {cell: look(run).norms for cell, run in duel.runs.items() if not run.diverged}
+    st.session_state["duel_looks"] = (duel, duel.step, now, norms)
+    return norms
+
+
+def _score(evaluation) -> str:
+    if evaluation.metric == "accuracy":
+        return f"{evaluation.score:.0%}"
+    return f"MSE {evaluation.score:.4f} · {evaluation.solve_rate:.0%}"

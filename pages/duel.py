@@ -1,0 +1,23 @@
+"""RNN against LSTM (and GRU): a live race on a task where memory matters."""
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.controls import render_controls
+from app.ui.duel_view import render_duel_live, render_duel_settings, render_sweep
+from app.ui.i18n import t
+from app.ui.shell import show_notices
+
+st.title(t("duel.title"))
+st.markdown(t("duel.intro"))
+with st.sidebar:
+    st.header(t("duel.settings"))
+    render_duel_settings()
+duel = state.duel()
+show_notices()
+if duel is not None:
+    render_controls(duel, prefix="duel", flag="duel")
+    render_duel_live()
+    with st.expander(t("duel.why_title")):
+        st.markdown(t("duel.why"))
+    render_sweep()
