@@ -9,35 +9,25 @@ from app.ui.shell import finish_page, render_sidebar, start_page
 # Sessions are threads of one process and share the cores: one torch thread each.
 torch.set_num_threads(1)
 
-st.set_page_config(
-    page_title="Unrolled", layout="wide"
-)  # no page_icon: a Material icon favicon is fetched from the web
+# No page_icon: a Material icon as favicon would be fetched from the web, and there is no network.
+st.set_page_config(page_title="Unrolled", layout="wide")
 start_page()  # reads a shared link once per session: language first, so titles are translated
-pages = [
-    st.Page(
-        "../pages/home.py",
-        title=t("nav.home"),
-        icon=":material/home:",
-        url_path="home",
-        default=True,
-    ),
-    st.Page(
-        "../pages/train.py", title=t("nav.train"), icon=":material/play_circle:", url_path="train"
-    ),
-    st.Page(
-        "../pages/time_steps.py", title=t("nav.steps"), icon=":material/timeline:", url_path="steps"
-    ),
-    st.Page(
-        "../pages/duel.py", title=t("nav.duel"), icon=":material/compare_arrows:", url_path="duel"
-    ),
-    st.Page(
-        "../pages/gradients.py",
-        title=t("nav.gradients"),
-        icon=":material/show_chart:",
-        url_path="gradients",
-    ),
-]
-page = st.navigation(pages)
+PAGES = (
+    # file, title key, icon, URL path (English, so translated titles never change links)
+    ("home.py", "nav.home", ":material/home:", "home"),
+    ("train.py", "nav.train", ":material/play_circle:", "train"),
+    ("time_steps.py", "nav.steps", ":material/timeline:", "steps"),
+    ("gradients.py", "nav.gradients", ":material/show_chart:", "gradients"),
+    ("duel.py", "nav.duel", ":material/compare_arrows:", "duel"),
+)
+page = st.navigation(
+    [
+        st.Page(
+            f"../pages/{file}", title=t(title), icon=icon, url_path=path, default=path == "home"
+        )
+        for file, title, icon, path in PAGES
+    ]
+)
 render_sidebar()
 page.run()
 finish_page()
