@@ -11,5 +11,11 @@ st.latex(r"h_t = \tanh\left(W_{xh}\, x_t + W_{hh}\, h_{t-1} + b_h\right)")
 st.latex(r"y_t = W_{hy}\, h_t + b_y")
 st.markdown(t("home.symbols"))
 st.subheader(t("home.pages"))
-st.page_link("../pages/train.py", label=t("nav.train"), icon=":material/play_circle:")
-st.caption(t("home.train_blurb"))
+for file, icon, name in (
+    ("train.py", ":material/play_circle:", "train"),
+    ("time_steps.py", ":material/timeline:", "steps"),
+    ("gradients.py", ":material/show_chart:", "gradients"),
+    ("duel.py", ":material/compare_arrows:", "duel"),
+):
+    st.page_link(f"../pages/{file}", label=t(f"nav.{name}"), icon=icon)
+    st.caption(t(f"home.{name}_blurb"))

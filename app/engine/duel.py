@@ -155,8 +155,8 @@ class Duel:
                 self.reached[cell] = self.step
 
 
-SWEEP_LAGS = (5, 10, 20, 40, 60)
-SWEEP_STEPS = 800
+SWEEP_LAGS = (5, 10, 20, 40)
+SWEEP_STEPS = 600
 
 
 def sweep(

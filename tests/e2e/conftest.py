@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import ROOT
 
@@ -147,11 +147,11 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def new_page(browser, console_errors: list[str]) -> Iterator[Callable[[], object]]:
+def new_page(browser, console_errors: list[str]) -> Iterator[Callable[[], Page]]:
     """Open a page in a fresh browser context (its own cookies, so its own Streamlit session)."""
     contexts = []
 
-    def open_page():
+    def open_page() -> Page:
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -166,7 +166,7 @@ def new_page(browser, console_errors: list[str]) -> Iterator[Callable[[], object
 
 
 @pytest.fixture
-def page(new_page):
+def page(new_page: Callable[[], Page]) -> Page:
     return new_page()
 
 

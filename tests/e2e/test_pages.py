@@ -13,9 +13,11 @@ pytestmark = pytest.mark.e2e
 TRAIN_CHARTS = 3  # loss, gradient norm, predictions
 LIVE_MS = 10_000  # "within a few seconds" for anything the live fragment should show
 # Points in the loss chart's training curve, as plotly drew them (_fullData holds the decoded arrays;
-# `data` keeps the float32 arrays base64-encoded).
+# `data` keeps the float32 arrays base64-encoded). While the fragment reruns, Streamlit keeps the
+# previous chart hidden and marked stale next to the new one: read the fresh one.
 LOSS_POINTS = """() => {
-    const chart = document.querySelector('.st-key-train-loss-chart .js-plotly-plot');
+    const chart = [...document.querySelectorAll('.st-key-train-loss-chart .js-plotly-plot')]
+        .find(e => !e.closest('[data-stale="true"]'));
     const curve = chart && chart._fullData && chart._fullData[0];
     return curve && curve.x ? curve.x.length : 0;
 }"""
@@ -101,6 +103,7 @@ def test_play_trains_live_and_pause_stops(
     paused = steps(page)
     assert int(paused.replace(",", "")) > 0
     assert stays(page, METRICS, paused, 1_500), "the step counter kept moving after Pause"
+    expect(page.locator(PLOTLY)).to_have_count(TRAIN_CHARTS)  # no stale copies left behind
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert not console_errors
 

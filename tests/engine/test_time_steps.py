@@ -173,7 +173,9 @@ def test_shown_hidden_states_match_torch_nn(cell: str, activation: str, layers: 
         shown = np.array([step_terms(run, seen, t, layer).hidden for t in range(last + 1)])
         np.testing.assert_allclose(shown, expected, atol=1e-4)
         if last_cell is not None:
-            np.testing.assert_allclose(step_terms(run, seen, last, layer).cell, last_cell, atol=1e-4)
+            np.testing.assert_allclose(
+                step_terms(run, seen, last, layer).cell, last_cell, atol=1e-4
+            )
 
 
 def test_upper_layer_reads_the_layer_below() -> None:
@@ -320,7 +322,9 @@ def test_typed_temperatures_are_standardised_and_invert_back(lesson: Run) -> Non
     x = parse_sequence("20, 21, 19, 22", lesson.task)
     assert x.shape == (1, 4, 1) and x.dtype == torch.float32
     scaler = lesson.task.scaler
-    np.testing.assert_allclose(x[0, :, 0].numpy(), (np.array([20, 21, 19, 22]) - scaler.mean) / scaler.std, rtol=1e-6)
+    np.testing.assert_allclose(
+        x[0, :, 0].numpy(), (np.array([20, 21, 19, 22]) - scaler.mean) / scaler.std, rtol=1e-6
+    )
     np.testing.assert_allclose(lesson.task.to_units(x[0, :, 0]), [20, 21, 19, 22], atol=1e-5)
     # The lesson's own windows are read as the model was trained on them.
     window = lesson.task.x_val[0:1]
@@ -328,11 +332,11 @@ def test_typed_temperatures_are_standardised_and_invert_back(lesson: Run) -> Non
     np.testing.assert_allclose(parse_sequence(typed, lesson.task), window, atol=1e-5)
 
 
-@pytest.mark.parametrize(
-    "text", ["20;21 19", "20,21,,19", " 20\t21\n19 ", "20, 21, 19"], ids=repr
-)
+@pytest.mark.parametrize("text", ["20;21 19", "20,21,,19", " 20\t21\n19 ", "20, 21, 19"], ids=repr)
 def test_typed_separators(lesson: Run, text: str) -> None:
-    np.testing.assert_allclose(lesson.task.to_units(parse_sequence(text, lesson.task)[0, :, 0]), [20, 21, 19], atol=1e-5)
+    np.testing.assert_allclose(
+        lesson.task.to_units(parse_sequence(text, lesson.task)[0, :, 0]), [20, 21, 19], atol=1e-5
+    )
 
 
 def test_typed_unicode_minus_and_exponents(lesson: Run) -> None:
@@ -365,7 +369,18 @@ def _refusal(text: str, task) -> list:
         ("x" * 30, "problem.typed_number", {"value": "x" * 20}),
         (", ".join(["1"] * (MAX_TYPED + 1)), "problem.typed_long", {"limit": MAX_TYPED}),
     ],
-    ids=["empty", "separators", "abc", "mixed", "overflow", "nan", "inf", "huge", "long-word", "too-many"],
+    ids=[
+        "empty",
+        "separators",
+        "abc",
+        "mixed",
+        "overflow",
+        "nan",
+        "inf",
+        "huge",
+        "long-word",
+        "too-many",
+    ],
 )
 def test_typed_refusals_carry_stable_keys(lesson: Run, text: str, key: str, values: dict) -> None:
     (problem,) = _refusal(text, lesson.task)
