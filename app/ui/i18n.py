@@ -16,9 +16,17 @@ LANGUAGE_KEY = "lang"
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    """A flat {"section.key": text} mapping, read once per process (read-only, shared safely)."""
-    with open(LOCALES / f"{language}.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    """A flat {"section.key": text} mapping from every ``locales/<language>/*.toml`` file, read once per
+    process (read-only, shared safely). One file per part of the app; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / language).glob("*.toml")):
+        with open(path, "rb") as f:
+            part = _flatten(tomllib.load(f))
+        clash = part.keys() & merged.keys()
+        if clash:
+            raise ValueError(f"{path.name} defines keys already defined elsewhere: {sorted(clash)[:5]}")
+        merged.update(part)
+    return merged
 
 
 def current_language() -> str:
