@@ -13,6 +13,7 @@ Run: python bench/bench_time_steps.py [--quick]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -116,7 +117,7 @@ def main() -> None:
     )
     print(
         f"{'cell':<6}{'T':>5}{'inspect ms':>12}{'terms ms':>10}{'move ms':>9}"
-        f"{'payload/move':>14}{'cloud pts':>11}"
+        f"{'bytes/move':>12}{'cloud pts':>11}"
     )
     worst = 0.0
     for length in LENGTHS:
@@ -125,8 +126,10 @@ def main() -> None:
             worst = max(worst, m["move_ms"])
             print(
                 f"{cell:<6}{length:>5}{m['inspect_ms']:>12.1f}{m['terms_ms']:>10.3f}"
-                f"{m['move_ms']:>9.1f}{m['bytes'] / 1e3:>11.1f} kB{m['cloud']:>11.0f}"
+                f"{m['move_ms']:>9.1f}{m['bytes']:>12,.0f}{m['cloud']:>11.0f}"
             )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Load average over the last minute: {load:.1f} on {os.cpu_count()} cores")
     verdict = "stays" if worst <= WELL_UNDER * BUDGET_MS else "does NOT stay"
     print(
         f"Slowest cursor move on the server: {worst:.1f} ms, so a round trip {verdict} well under "

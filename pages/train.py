@@ -5,6 +5,7 @@ import streamlit as st
 from app.ui import shell, state
 from app.ui.controls import render_controls
 from app.ui.i18n import t
+from app.ui.saved_runs import render_save_load
 from app.ui.settings import render_settings
 from app.ui.training_view import render_live
 
@@ -19,3 +20,4 @@ if run is not None:
     render_controls(run)
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_live()
+    render_save_load(run)

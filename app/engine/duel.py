@@ -11,7 +11,7 @@ import torch
 
 from app.engine.config import RunConfig
 from app.engine.problems import InputError, Problem
-from app.engine.run import Run
+from app.engine.run import Run, smoothed
 from app.engine.tasks import Task, TaskConfig, build_task
 from models.sequence import parameter_count
 
@@ -135,7 +135,7 @@ class Duel:
                 break
         elapsed = time.perf_counter() - start
         if done and elapsed > 0:
-            self.steps_per_second = done / elapsed
+            self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
         return done
 
     @property

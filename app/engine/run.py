@@ -57,7 +57,7 @@ class Run:
                 break
         elapsed = time.perf_counter() - start
         if done and elapsed > 0:
-            self.steps_per_second = done / elapsed
+            self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
         return done
 
     def retune(self, config: RunConfig) -> None:
@@ -140,6 +140,11 @@ class Run:
     def _diverge(self, loss_value: float) -> None:
         self.diverged_at = self.step + 1
         self.history.record(self.step + 1, {"loss": loss_value}, force=True)
+
+
+def smoothed(previous: float, latest: float, weight: float = 0.3) -> float:
+    """An exponential moving average, so the speed shown does not jump from one refresh to the next."""
+    return latest if math.isnan(previous) else (1 - weight) * previous + weight * latest
 
 
 def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> SequenceModel:

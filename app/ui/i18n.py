@@ -24,7 +24,9 @@ def catalog(language: str) -> dict[str, str]:
             part = _flatten(tomllib.load(f))
         clash = part.keys() & merged.keys()
         if clash:
-            raise ValueError(f"{path.name} defines keys already defined elsewhere: {sorted(clash)[:5]}")
+            raise ValueError(
+                f"{path.name} defines keys already defined elsewhere: {sorted(clash)[:5]}"
+            )
         merged.update(part)
     return merged
 

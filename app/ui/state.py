@@ -76,6 +76,10 @@ def run() -> Run | None:
     return current
 
 
+def set_run(new: Run) -> None:
+    st.session_state[_RUN] = new
+
+
 def reset_run() -> None:
     st.session_state.pop(_RUN, None)
     set_playing(False)

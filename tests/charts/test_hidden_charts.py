@@ -74,7 +74,7 @@ def test_gates_figure_has_one_subplot_per_row_with_its_cursor() -> None:
     assert titles == list(rows)
     assert len(fig.data) == len(rows) * len(units)
     axes = ["y"] + [f"y{k}" for k in range(2, len(rows) + 1)]
-    for k, (name, values) in enumerate(rows.items()):
+    for k, values in enumerate(rows.values()):
         drawn = [trace for trace in fig.data if trace.yaxis == axes[k]]
         assert len(drawn) == len(units)
         for trace, unit in zip(drawn, units, strict=True):

@@ -1,0 +1,67 @@
+"""Download the current run (or its history as CSV) and load a saved one. A refused file changes nothing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.engine.config_codec import to_flat
+from app.engine.problems import InputError
+from app.engine.run import Run
+from app.engine.saving import MAX_BYTES, history_csv, load_run, save_run
+from app.ui import state
+from app.ui.i18n import describe, t
+from app.ui.settings import widget_key
+
+_LOADED = "loaded_upload_id"
+
+
+def render_save_load(run: Run) -> None:
+    with st.expander(t("save.title"), icon=":material/save:"):
+        cols = st.columns(2)
+        name = f"unrolled-{run.config.task.name}-{run.config.cell}-step{run.step}"
+        # Callables: the file is built only when the button is pressed, not on every refresh.
+        cols[0].download_button(
+            t("save.download_run"),
+            data=lambda: save_run(run),
+            file_name=f"{name}.pt",
+            mime="application/octet-stream",
+            key="train-download-run",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        cols[1].download_button(
+            t("save.download_csv"),
+            data=lambda: history_csv(run.history),
+            file_name=f"{name}-history.csv",
+            mime="text/csv",
+            key="train-download-csv",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        st.caption(t("save.images"))
+        file = st.file_uploader(
+            t("save.upload"),
+            type=["pt"],
+            key="train-load-run",
+            help=t("save.upload_help", limit_mb=MAX_BYTES // 2**20),
+        )
+        if file is not None and st.session_state.get(_LOADED) != file.file_id:
+            st.session_state[_LOADED] = file.file_id
+            try:
+                loaded = load_run(file.getvalue())
+            except InputError as error:
+                for problem in error.problems:
+                    st.error(describe(problem))
+                return
+            adopt(loaded)
+            st.success(t("save.loaded", step=loaded.step))
+            st.rerun()
+
+
+def adopt(loaded: Run) -> None:
+    """Make a loaded run the session's run, with the widgets showing its settings."""
+    state.set_playing(False)
+    state.set_config(loaded.config)
+    for name, value in to_flat(loaded.config).items():
+        st.session_state[widget_key(name)] = value
+    state.set_run(loaded)
