@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import numpy as np
@@ -43,7 +44,11 @@ def numeric_columns(data: bytes) -> dict[str, np.ndarray]:
         except UnicodeDecodeError as error:  # pragma: no cover - latin-1 decodes any byte
             raise InputError(Problem("problem.csv_binary", "this is not a text file")) from error
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=None, engine="python")
+        sep = _delimiter(text)
+        # With ";" between fields the comma is usually the decimal mark (21,5 °C in a Brazilian file).
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, decimal="," if sep == ";" else ".", engine="python"
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv_error()) as error:
         raise InputError(
             Problem(
@@ -83,6 +88,12 @@ def upload_task(values: np.ndarray, window: int) -> Task:
 
 
 def csv_error() -> type[Exception]:
-    import csv
-
     return csv.Error
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (common in Brazil, where the comma is the decimal mark), tab or bar."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","  # one column, or nothing to go on
