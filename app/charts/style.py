@@ -22,9 +22,24 @@ def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = N
     fig.update_layout(
         title={"text": title, "font": {"size": 26 if big else 16}},
         font={"size": 20 if big else 13},
-        height=height or (480 if big else 330),
-        margin={"l": 60, "r": 20, "t": 60 if big else 45, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        height=height or (520 if big else 360),
+        margin={"l": 60, "r": 20, "t": 60 if big else 45, "b": 110 if big else 90},
+        # Legend under the plot: above it, it collides with long (translated) titles.
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.22 if big else -0.3,
+            "x": 0,
+            "xanchor": "left",
+        },
         uirevision="keep",
     )
+    # Streamlit's chart theme sets axis fonts itself, so the projector sizes go on the axes directly.
+    axis_fonts = {
+        "tickfont": {"size": 17 if big else 12},
+        "title_font": {"size": 19 if big else 13},
+    }
+    fig.update_xaxes(**axis_fonts)
+    fig.update_yaxes(**axis_fonts)
+    fig.update_layout(legend_font_size=17 if big else 12)
     return fig

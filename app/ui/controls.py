@@ -29,7 +29,7 @@ RESETTERS = {"run": state.reset_run, "duel": state.reset_duel}
 
 
 def render_controls(target: Trainable, prefix: str = "train", flag: str = "run") -> None:
-    cols = st.columns([1, 1, 1, 1, 3])
+    cols = st.columns([1, 1, 1, 1] if state.presentation() else [1, 1, 1, 1, 2])
     common = {"width": "stretch"}
     if state.playing(flag):
         cols[0].button(

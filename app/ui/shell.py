@@ -13,10 +13,14 @@ from app.ui.settings import HIDEABLE, load_preset
 
 PRESENTATION_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
+/* Only the main area grows: the sidebar keeps its size so its controls still fit. */
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.35rem; line-height: 1.5; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 3rem; }
+[data-testid="stMain"] button p { font-size: 1.2rem; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
 </style>
 """
 

@@ -1,0 +1,1 @@
+"""Character-level text generation: corpora, a live character model, sampling, and what units see."""

@@ -1,0 +1,236 @@
+"""A character-level language model learning live: next-character prediction, loss in bits per character."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from app.engine.history import History
+from app.engine.problems import InputError, Problem
+from app.engine.text.corpus import Corpus
+from models.init import initialise
+from models.recurrent import CELL_KINDS
+from models.sequence import ModelSpec, SequenceModel
+
+LN2 = math.log(2)
+EVAL_EVERY = 25  # steps between held-out measurements while training
+EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
+LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Defaults learn recognisable Python within a minute of live training on one core."""
+
+    corpus: str = "python"
+    cell: str = "lstm"
+    hidden_size: int = 128
+    num_layers: int = 1
+    embedding_dim: int = 0  # 0 = one-hot input
+    seq_len: int = 64  # characters per training sequence (how far back the gradient flows)
+    batch_size: int = 32
+    learning_rate: float = 0.003
+    clip: float = 1.0  # largest gradient norm; 0 turns clipping off
+    seed: int = 0
+
+    def check(self) -> TextConfig:
+        problems = []
+        if self.cell not in CELL_KINDS:
+            options = ", ".join(CELL_KINDS)
+            problems.append(
+                Problem(
+                    "problem.choice",
+                    f"cell must be one of {options} (got {self.cell!r})",
+                    {"field": "cell", "options": options, "value": self.cell},
+                )
+            )
+        for name, low, high in RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                problems.append(
+                    Problem(
+                        "problem.range",
+                        f"{name} must be between {low:g} and {high:g} (got {value})",
+                        {"field": name, "low": low, "high": high, "value": value},
+                    )
+                )
+        if problems:
+            raise InputError(problems)
+        return self
+
+
+RANGES = (
+    ("hidden_size", 4, 512),
+    ("num_layers", 1, 3),
+    ("embedding_dim", 0, 128),
+    ("seq_len", 8, 256),
+    ("batch_size", 1, 256),
+    ("learning_rate", 1e-5, 1.0),
+    ("clip", 0.0, 100.0),
+    ("seed", 0, 2**31 - 1),
+)
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Bits per character on held-out text, the model's and the unigram baseline's."""
+
+    bits: float
+    unigram_bits: float
+    chars: int
+
+    @property
+    def perplexity(self) -> float:
+        return 2.0**self.bits
+
+    @property
+    def unigram_perplexity(self) -> float:
+        return 2.0**self.unigram_bits
+
+
+class TextRun:
+    """One character model learning one corpus. Never raises on divergence: it stops and says where."""
+
+    def __init__(self, config: TextConfig, corpus: Corpus) -> None:
+        self.config = config.check()
+        self.corpus = corpus
+        if len(corpus.train_ids) <= config.seq_len + 1:
+            raise InputError(
+                Problem(
+                    "problem.text_short",
+                    "the text is too short for this sequence length",
+                    {"count": len(corpus.text), "minimum": 10 * (config.seq_len + 2)},
+                )
+            )
+        # Every random draw of this run comes from here: sessions are threads of one process.
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.model = build_text_model(config, corpus.vocab.size, self.generator)
+        self.optimizer = torch.optim.Adam(
+            self.model.parameters(), lr=config.learning_rate, fused=True
+        )
+        self.history = History()
+        self.step = 0
+        self.diverged_at: int | None = None
+        self.steps_per_second = math.nan
+        self._train = torch.from_numpy(corpus.train_ids)
+        self._offsets = torch.arange(config.seq_len + 1)
+        self._held_out: HeldOut | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
+        """Train ``steps`` steps, or for ``seconds`` (at least one step); returns the steps done."""
+        if steps is None and seconds is None:
+            steps = 1
+        if steps is not None and steps <= 0:
+            return 0
+        start = time.perf_counter()
+        done = 0
+        while not self.diverged:
+            self._train_step()
+            done += 1
+            if steps is not None and done >= steps:
+                break
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+        elapsed = time.perf_counter() - start
+        if done and elapsed > 0:
+            self.steps_per_second = done / elapsed
+        return done
+
+    def held_out(self) -> HeldOut:
+        """Held-out bits per character at the current step (cached until the next step)."""
+        if self._held_out is None:
+            self._held_out = held_out(self.model, self.corpus, LIVE_EVAL_CHARS)
+        return self._held_out
+
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows of the training text: inputs and the same windows shifted by one."""
+        config = self.config
+        high = len(self._train) - config.seq_len - 1
+        starts = torch.randint(0, high, (config.batch_size, 1), generator=self.generator)
+        windows = self._train[starts + self._offsets]  # (batch, seq_len + 1)
+        return windows[:, :-1], windows[:, 1:]
+
+    def _train_step(self) -> None:
+        x, y = self.batch()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.model.loss(self.model(x), y)
+        loss_value = float(loss.detach())
+        if not math.isfinite(loss_value):
+            self._diverge(loss_value)
+            return
+        loss.backward()
+        params = [p for p in self.model.parameters() if p.grad is not None]
+        total = float(torch.nn.utils.clip_grad_norm_(params, self.config.clip or math.inf))
+        if not math.isfinite(total):
+            self._diverge(loss_value)
+            return
+        self.optimizer.step()
+        self.step += 1
+        self._held_out = None
+        row = {"bits": loss_value / LN2, "grad_norm": total}
+        if self.step == 1 or (self.step % EVAL_EVERY == 0 and self.history.keeps(self.step)):
+            row["val_bits"] = self.held_out().bits
+        self.history.record(self.step, row)
+
+    def _diverge(self, loss_value: float) -> None:
+        self.diverged_at = self.step + 1
+        self.history.record(self.step + 1, {"bits": loss_value}, force=True)
+
+
+def build_text_model(
+    config: TextConfig, vocab_size: int, generator: torch.Generator
+) -> SequenceModel:
+    spec = ModelSpec(
+        cell=config.cell,
+        hidden_size=config.hidden_size,
+        num_layers=config.num_layers,
+        head="next_token",
+        output_size=vocab_size,
+        vocab_size=vocab_size,
+        embedding_dim=config.embedding_dim,
+    )
+    model = SequenceModel(spec)
+    initialise(model.core, generator=generator)
+    bound = 1.0 / math.sqrt(config.hidden_size)
+    with torch.no_grad():  # torch's defaults, drawn from the run's own generator
+        if model.embedding is not None:
+            model.embedding.weight.normal_(generator=generator)
+        model.head.weight.uniform_(-bound, bound, generator=generator)
+        model.head.bias.uniform_(-bound, bound, generator=generator)
+    return model
+
+
+def held_out(model: SequenceModel, corpus: Corpus, max_chars: int | None = None) -> HeldOut:
+    """Cross-entropy in bits per character on the held-out part, against the unigram baseline."""
+    val = corpus.val_ids[: max_chars or None]
+    chunk = min(EVAL_CHUNK, len(val) - 1)
+    count = (len(val) - 1) // chunk
+    ids = torch.from_numpy(val[: count * chunk + 1])
+    x = ids[:-1].view(count, chunk)  # (chunks, chunk)
+    y = ids[1:].view(count, chunk)
+    with torch.no_grad():
+        loss = float(model.loss(model(x), y))
+    return HeldOut(loss / LN2, unigram_bits(corpus, y.numpy().ravel()), int(y.numel()))
+
+
+def unigram_bits(corpus: Corpus, targets: np.ndarray) -> float:
+    """Bits per character when every character is guessed from its training frequency alone."""
+    counts = np.bincount(corpus.train_ids, minlength=corpus.vocab.size) + 1.0  # add-one smoothing
+    log_p = np.log2(counts / counts.sum())
+    return float(-log_p[targets].mean())
+
+
+def next_char_probabilities(model: SequenceModel, ids: np.ndarray) -> np.ndarray:
+    """P(next character | text up to and including position t), for every t: (chars, vocab)."""
+    x = torch.as_tensor(ids, dtype=torch.long).unsqueeze(0)
+    with torch.no_grad():
+        return F.softmax(model(x)[0].double(), dim=-1).numpy()
