@@ -5,7 +5,7 @@ Everything here lives in ``st.session_state``: one browser session never sees an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -17,6 +17,9 @@ from app.engine.duel import Duel, DuelConfig
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
 from app.engine.tasks import UPLOAD_NAME
+from app.engine.text.checkpoint import Pretrained, load_checkpoint
+from app.engine.text.corpus import Corpus, builtin_corpus, make_corpus, python_source
+from app.engine.text.run import TextConfig, TextRun
 
 _CONFIG = "config"
 _RUN = "run"
@@ -197,3 +200,101 @@ def _upload_task():
     if series is None:
         raise InputError(Problem("problem.csv_missing", "upload a CSV file first"))
     return upload_task(series.columns[series.column], config().task.window)
+
+
+# Character-level text page ("text"): its config, its live run, the user's own text, small caches.
+_TEXT_CONFIG = "text_config"
+_TEXT_RUN = "text_run"
+_OWN_TEXT = "own_text"
+_TEXT_CACHE = "text_cache"
+
+
+@st.cache_resource(show_spinner=False)
+def shared_corpus(name: str) -> Corpus:
+    """A built-in corpus, read once per process: read-only text, safe to share between sessions."""
+    return builtin_corpus(name)
+
+
+@st.cache_resource(show_spinner=False)
+def pretrained() -> tuple[Pretrained, Corpus] | None:
+    """The shipped model and the Python corpus in its own vocabulary. Shared between sessions: it
+    is only ever read (its parameters do not even take gradients). None if the file is missing."""
+    try:
+        model = load_checkpoint()
+    except InputError:
+        return None
+    return model, make_corpus("python", python_source(), model.vocab)
+
+
+def text_config() -> TextConfig:
+    return st.session_state.setdefault(_TEXT_CONFIG, TextConfig())
+
+
+def set_text_config(new: TextConfig) -> None:
+    current: TextRun | None = st.session_state.get(_TEXT_RUN)
+    if current is not None and current.step and _needs_new_text_model(current.config, new):
+        notify("notice.new_model")
+    st.session_state[_TEXT_CONFIG] = new
+
+
+def own_corpus() -> Corpus | None:
+    return st.session_state.get(_OWN_TEXT)
+
+
+def set_own_text(text: str) -> None:
+    """The user's checked text becomes their "own" corpus; a run on the old one starts again."""
+    st.session_state[_OWN_TEXT] = make_corpus("own", text)
+    if text_config().corpus == "own":
+        reset_text_run()
+
+
+def text_corpus() -> Corpus | None:
+    """The corpus the live run learns; None (with a notice) while the user has given no text."""
+    name = text_config().corpus
+    if name != "own":
+        return shared_corpus(name)
+    if own_corpus() is None:
+        notify("problem.text_missing")
+    return own_corpus()
+
+
+def text_run() -> TextRun | None:
+    """The session's live character model, built on first use; a new learning rate is taken live."""
+    current: TextRun | None = st.session_state.get(_TEXT_RUN)
+    config = text_config()
+    corpus = text_corpus()
+    if corpus is None:
+        return None
+    if current is not None and current.corpus is corpus:
+        if current.config == config:
+            return current
+        if not _needs_new_text_model(current.config, config):
+            current.retune(config)
+            return current
+    try:
+        current = TextRun(config, corpus)
+    except InputError as error:
+        for problem in error.problems:
+            notify(problem)
+        return None
+    st.session_state[_TEXT_RUN] = current
+    return current
+
+
+def reset_text_run() -> None:
+    st.session_state.pop(_TEXT_RUN, None)
+    set_playing(False, "text")
+
+
+def text_cache(slot: str, key: tuple, compute):
+    """One remembered result per slot (a sample, activations...), recomputed when its key changes."""
+    cache: dict = st.session_state.setdefault(_TEXT_CACHE, {})
+    cached_key, value = cache.get(slot, (None, None))
+    if cached_key != key:
+        value = compute()
+        cache[slot] = (key, value)
+    return value
+
+
+def _needs_new_text_model(old: TextConfig, new: TextConfig) -> bool:
+    return replace(old, learning_rate=new.learning_rate) != new

@@ -145,6 +145,12 @@ class TextRun:
             self.steps_per_second = done / elapsed
         return done
 
+    def retune(self, config: TextConfig) -> None:
+        """A new learning rate, taken at once, without losing what was learned."""
+        self.config = config.check()
+        for group in self.optimizer.param_groups:
+            group["lr"] = config.learning_rate
+
     def held_out(self) -> HeldOut:
         """Held-out bits per character at the current step (cached until the next step)."""
         if self._held_out is None:

@@ -1,0 +1,200 @@
+"""The text page's settings, the user's own text, the corpus summary, and the live training part."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import streamlit as st
+
+from app.charts.text import bits_figure, shown
+from app.charts.training import Labels
+from app.engine.problems import InputError
+from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_text
+from app.engine.text.run import TextConfig, TextRun
+from app.engine.text.sampling import SampleConfig, generate
+from app.ui import state
+from app.ui.controls import advance, tick
+from app.ui.i18n import describe, t
+
+LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
+LIVE_SAMPLE_LENGTH = 240
+
+
+def render_text_settings() -> None:
+    """Sidebar widgets -> the session's TextConfig (and, for "own", the text itself)."""
+    current = state.text_config()
+    corpus = st.selectbox(
+        t("text.corpus"),
+        CORPORA,
+        index=CORPORA.index(current.corpus),
+        key="text-corpus",
+        format_func=lambda name: t(f"text.corpus_{name}"),
+    )
+    if corpus == "own":
+        _render_own_text()
+    cell = st.radio(
+        t("setting.cell"),
+        ("rnn", "lstm", "gru"),
+        index=("rnn", "lstm", "gru").index(current.cell),
+        key="text-cell",
+        horizontal=True,
+        format_func=lambda c: t(f"option.cell.{c}"),
+    )
+    hidden = st.number_input(
+        t("setting.hidden_size"), 4, 512, current.hidden_size, step=16, key="text-hidden"
+    )
+    layers = st.number_input(t("setting.num_layers"), 1, 3, current.num_layers, key="text-layers")
+    embedding = st.number_input(
+        t("setting.embedding_dim"),
+        0,
+        128,
+        current.embedding_dim,
+        step=8,
+        key="text-embedding",
+        help=t("help.embedding_dim"),
+    )
+    seq_len = st.number_input(
+        t("setting.seq_len"), 8, 256, current.seq_len, step=8, key="text-seq-len"
+    )
+    batch = st.number_input(t("setting.batch_size"), 1, 256, current.batch_size, key="text-batch")
+    rate = st.number_input(
+        t("setting.learning_rate"),
+        1e-5,
+        1.0,
+        current.learning_rate,
+        step=0.001,
+        format="%.4f",
+        key="text-lr",
+    )
+    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="text-seed")
+    state.set_text_config(
+        TextConfig(
+            corpus=corpus,
+            cell=cell,
+            hidden_size=int(hidden),
+            num_layers=int(layers),
+            embedding_dim=int(embedding),
+            seq_len=int(seq_len),
+            batch_size=int(batch),
+            learning_rate=float(rate),
+            seed=int(seed),
+        )
+    )
+
+
+def _render_own_text() -> None:
+    """Paste or upload: a bad text gets a message and changes nothing."""
+    limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
+    file = st.file_uploader(
+        t("text.upload"), type=["txt", "md", "py", "csv"], key="text-upload"
+    )
+    pasted = st.text_area(t("text.paste"), key="text-paste", height=120)
+    st.caption(t("text.own_limits", **limits))
+    used = st.session_state.get("text_own_source")
+    source = None
+    if file is not None and used != ("file", file.name, file.size):
+        source, data = ("file", file.name, file.size), file.getvalue()
+    elif st.button(t("text.use_paste"), key="text-use-paste", icon=":material/input:"):
+        source, data = ("paste", len(pasted), hash(pasted)), pasted
+    if source is None:
+        return
+    try:
+        text = own_text(data)
+    except InputError as error:
+        for problem in error.problems:
+            st.error(describe(problem), icon=":material/error:")
+        return
+    st.session_state["text_own_source"] = source
+    state.set_own_text(text)
+
+
+def render_corpus_summary(corpus: Corpus, title: str) -> None:
+    """What the model reads: its size, its held-out share, and every character of its vocabulary."""
+    vocab = corpus.vocab
+    with st.expander(
+        t("text.corpus_summary", name=title, chars=len(corpus.text), vocab=vocab.size)
+    ):
+        st.markdown(
+            t("text.vocab_intro", train=len(corpus.train_ids), held_out=len(corpus.val_ids))
+        )
+        st.code(" ".join(shown(c) for c in vocab.chars), language=None, wrap_lines=True)
+        st.caption(t("text.vocab_symbols"))
+        st.code(corpus.text[:600], language=None)
+
+
+def render_text_live() -> None:
+    @st.fragment(run_every=tick("text"))
+    def live() -> None:
+        run = state.text_run()
+        if run is None:
+            return
+        advance(run, "text")
+        _draw(run)
+
+    live()
+
+
+def _draw(run: TextRun) -> None:
+    big = state.presentation()
+    if run.diverged:
+        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+    result = run.held_out()
+    cols = st.columns(4)
+    cols[0].metric(t("train.steps"), f"{run.step:,}")
+    speed = run.steps_per_second if state.playing("text") else math.nan
+    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else f"{speed:,.0f}")
+    cols[2].metric(t("text.held_out_bits"), f"{result.bits:.2f}", help=t("text.bits_help"))
+    cols[3].metric(t("text.unigram_bits"), f"{result.unigram_bits:.2f}", help=t("text.unigram_help"))
+    if not run.history.columns:
+        st.info(t("train.press_play"))
+    left, right = st.columns(2)
+    with left:
+        history = run.history
+        fig = bits_figure(
+            history.array("step"),
+            history.array("bits"),
+            history.array("val_bits"),
+            result.unigram_bits,
+            Labels(
+                t("text.bits_chart"),
+                t("chart.step"),
+                t("text.bits_axis"),
+                (t("chart.train"), t("text.held_out"), t("text.unigram")),
+            ),
+            big,
+        )
+        st.plotly_chart(fig, key="text-bits-chart", width="stretch")
+    with right:
+        sample = _live_sample(run)
+        st.markdown(f"**{t('text.live_sample', step=run.step)}**")
+        st.code(sample.full, language=None, wrap_lines=True)
+        st.caption(t("text.live_sample_help"))
+
+
+def _live_sample(run: TextRun):
+    """A fresh sample when the step changed and LIVE_SAMPLE_EVERY has passed (or when paused)."""
+    config = SampleConfig(**{**live_sample_config().__dict__, "length": LIVE_SAMPLE_LENGTH})
+    cached = st.session_state.get("text_live_sample")
+    now = time.perf_counter()
+    fresh = cached is not None and cached[0] is run and cached[1] == (run.step, config)
+    recent = cached is not None and cached[0] is run and now - cached[2] < LIVE_SAMPLE_EVERY
+    if fresh or (recent and state.playing("text")):
+        return cached[3]
+    sample = generate(run.model, run.corpus.vocab, config)
+    st.session_state["text_live_sample"] = (run, (run.step, config), now, sample)
+    return sample
+
+
+def live_sample_config() -> SampleConfig:
+    """The sample settings of the Write tab (their widgets live there), with safe defaults."""
+    get = st.session_state.get
+    try:
+        return SampleConfig(
+            prompt=get("text-prompt", SampleConfig.prompt),
+            temperature=float(get("text-temperature", SampleConfig.temperature)),
+            greedy=get("text-decoding", "sampled") == "greedy",
+            seed=int(get("text-sample-seed", 0)),
+        ).check()
+    except InputError:
+        return SampleConfig()

@@ -1,0 +1,48 @@
+"""Character-level text: a model learns to write, and single units of it turn out to track quotes,
+brackets or the position in a line."""
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.controls import render_controls
+from app.ui.i18n import t
+from app.ui.shell import show_notices
+from app.ui.text_inside import Subject, render_held_out, render_units, render_write
+from app.ui.text_view import render_corpus_summary, render_text_live, render_text_settings
+
+st.title(t("text.title"))
+st.markdown(t("text.intro"))
+with st.sidebar:
+    st.header(t("text.settings"))
+    render_text_settings()
+shipped = state.pretrained()
+choice = st.radio(
+    t("text.model_choice"),
+    ("pretrained", "live") if shipped is not None else ("live",),
+    key="text-model",
+    horizontal=True,
+    format_func=lambda name: t(f"text.model_{name}"),
+)
+show_notices()
+subject = None
+if choice == "pretrained" and shipped is not None:
+    checkpoint, corpus = shipped
+    st.caption(t("text.pretrained_info", **checkpoint.info))
+    subject = Subject(checkpoint.model, corpus, ("pretrained",))
+    title = t("text.corpus_python")
+else:
+    run = state.text_run()
+    if run is not None:
+        render_controls(run, prefix="text", flag="text")
+        render_text_live()
+        subject = Subject(run.model, run.corpus, ("live", id(run), run.step))
+        title = t(f"text.corpus_{run.config.corpus}")
+if subject is not None:
+    render_corpus_summary(subject.corpus, title)
+    write, units, held_out = st.tabs([t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")])
+    with write:
+        render_write(subject)
+    with units:
+        render_units(subject)
+    with held_out:
+        render_held_out(subject)
