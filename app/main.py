@@ -1,5 +1,7 @@
 """Entry point: `streamlit run app/main.py`. Page config, navigation and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 import torch
 
@@ -9,8 +11,12 @@ from app.ui.shell import finish_page, render_sidebar, start_page
 # Sessions are threads of one process and share the cores: one torch thread each.
 torch.set_num_threads(1)
 
-# No page_icon: a Material icon as favicon would be fetched from the web, and there is no network.
-st.set_page_config(page_title="Unrolled", layout="wide")
+# A local favicon: with Material page icons alone the browser fetches the favicon from the web.
+st.set_page_config(
+    page_title="Unrolled",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
 start_page()  # reads a shared link once per session: language first, so titles are translated
 PAGES = (
     # file, title key, icon, URL path (English, so translated titles never change links)
@@ -19,6 +25,7 @@ PAGES = (
     ("time_steps.py", "nav.steps", ":material/timeline:", "steps"),
     ("gradients.py", "nav.gradients", ":material/show_chart:", "gradients"),
     ("duel.py", "nav.duel", ":material/compare_arrows:", "duel"),
+    ("text.py", "nav.text", ":material/edit_note:", "text"),
 )
 page = st.navigation(
     [

@@ -27,7 +27,9 @@ from app.ui.text_view import live_sample_config
 from models.sequence import SequenceModel
 
 TOP_CHARS = 10
-HELD_OUT_CHARS = 50_000  # enough for two decimals of bits per character, ~0.3 s for the shipped model
+HELD_OUT_CHARS = (
+    50_000  # enough for two decimals of bits per character, ~0.3 s for the shipped model
+)
 SEED_KEY = "text-sample-seed"
 
 
@@ -77,7 +79,12 @@ def render_write(subject: Subject) -> None:
     if st.session_state.get("text-position", 0) > last:
         st.session_state["text-position"] = min(start, last)  # a shorter text than before
     position = st.slider(
-        t("text.position"), 0, last, min(start, last), key="text-position", help=t("text.position_help")
+        t("text.position"),
+        0,
+        last,
+        min(start, last),
+        key="text-position",
+        help=t("text.position_help"),
     )
     big = state.presentation()
     left, right = st.columns([3, 2])
@@ -183,9 +190,11 @@ def _unit_text(subject: Subject, source: str) -> str:
     val = subject.corpus.val_text
     length = min(1500, len(val))
     last = max(len(val) - length, 0)
-    start = st.slider(
-        t("text.excerpt_start"), 0, last, min(0, last), step=50, key="text-start"
-    ) if last else 0
+    start = (
+        st.slider(t("text.excerpt_start"), 0, last, min(0, last), step=50, key="text-start")
+        if last
+        else 0
+    )
     return val[start : start + length]
 
 

@@ -86,9 +86,7 @@ def render_text_settings() -> None:
 def _render_own_text() -> None:
     """Paste or upload: a bad text gets a message and changes nothing."""
     limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
-    file = st.file_uploader(
-        t("text.upload"), type=["txt", "md", "py", "csv"], key="text-upload"
-    )
+    file = st.file_uploader(t("text.upload"), type=["txt", "md", "py", "csv"], key="text-upload")
     pasted = st.text_area(t("text.paste"), key="text-paste", height=120)
     st.caption(t("text.own_limits", **limits))
     used = st.session_state.get("text_own_source")
@@ -145,7 +143,9 @@ def _draw(run: TextRun) -> None:
     speed = run.steps_per_second if state.playing("text") else math.nan
     cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else f"{speed:,.0f}")
     cols[2].metric(t("text.held_out_bits"), f"{result.bits:.2f}", help=t("text.bits_help"))
-    cols[3].metric(t("text.unigram_bits"), f"{result.unigram_bits:.2f}", help=t("text.unigram_help"))
+    cols[3].metric(
+        t("text.unigram_bits"), f"{result.unigram_bits:.2f}", help=t("text.unigram_help")
+    )
     if not run.history.columns:
         st.info(t("train.press_play"))
     left, right = st.columns(2)

@@ -180,14 +180,12 @@ def _expected_load_failure(message) -> bool:
     """Resource failures that say nothing about the app:
 
     - Streamlit's frontend, opened on a page path such as /train, first probes /train/_stcore/health
-      and /train/_stcore/host-config and takes the 404 as the sign to use the root;
-    - anything outside the loopback server (the favicon's Material icon comes from fonts.gstatic.com),
-      which fails on machines without internet access.
+      and /train/_stcore/host-config and takes the 404 as the sign to use the root.
+
+    A request to any other host is NOT ignored: the app must work with no network.
     """
     if not message.text.startswith("Failed to load resource"):
         return False
     url = urlsplit(message.location.get("url", ""))
-    if url.hostname != "127.0.0.1":
-        return True
     page_probe = "/_stcore/" in url.path and not url.path.startswith("/_stcore/")
     return page_probe and "404" in message.text
