@@ -16,6 +16,7 @@ for file, icon, name in (
     ("time_steps.py", ":material/timeline:", "steps"),
     ("gradients.py", ":material/show_chart:", "gradients"),
     ("duel.py", ":material/compare_arrows:", "duel"),
+    ("text.py", ":material/edit_note:", "text"),
 ):
     st.page_link(f"../pages/{file}", label=t(f"nav.{name}"), icon=icon)
     st.caption(t(f"home.{name}_blurb"))

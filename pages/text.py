@@ -27,7 +27,7 @@ show_notices()
 subject = None
 if choice == "pretrained" and shipped is not None:
     checkpoint, corpus = shipped
-    st.caption(t("text.pretrained_info", **checkpoint.info))
+    st.caption(t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info))
     subject = Subject(checkpoint.model, corpus, ("pretrained",))
     title = t("text.corpus_python")
 else:
@@ -39,7 +39,9 @@ else:
         title = t(f"text.corpus_{run.config.corpus}")
 if subject is not None:
     render_corpus_summary(subject.corpus, title)
-    write, units, held_out = st.tabs([t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")])
+    write, units, held_out = st.tabs(
+        [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+    )
     with write:
         render_write(subject)
     with units:

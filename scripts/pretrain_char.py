@@ -47,7 +47,9 @@ def main() -> None:
             group["lr"] = rate
         run.train(steps=min(250, args.steps - run.step))
         bits = run.history.array("bits")[-50:].mean()
-        print(f"step {run.step:5d}  train {bits:.3f} bits/char  {time.perf_counter() - start:6.0f} s")
+        print(
+            f"step {run.step:5d}  train {bits:.3f} bits/char  {time.perf_counter() - start:6.0f} s"
+        )
     seconds = time.perf_counter() - start
 
     result = held_out(run.model, corpus)
