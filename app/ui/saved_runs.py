@@ -9,10 +9,10 @@ from app.engine.problems import InputError
 from app.engine.run import Run
 from app.engine.saving import MAX_BYTES, history_csv, load_run, save_run
 from app.ui import state
-from app.ui.i18n import describe, t
+from app.ui.i18n import t
 from app.ui.settings import widget_key
 
-_LOADED = "loaded_upload_id"
+UPLOAD_KEY = "train-load-run"
 
 
 def render_save_load(run: Run) -> None:
@@ -39,23 +39,29 @@ def render_save_load(run: Run) -> None:
             icon=":material/table:",
         )
         st.caption(t("save.images"))
-        file = st.file_uploader(
+        # Loading happens in the callback, before any widget is drawn, so the widgets can show the
+        # loaded run's settings.
+        st.file_uploader(
             t("save.upload"),
             type=["pt"],
-            key="train-load-run",
+            key=UPLOAD_KEY,
+            on_change=_load_uploaded,
             help=t("save.upload_help", limit_mb=MAX_BYTES // 2**20),
         )
-        if file is not None and st.session_state.get(_LOADED) != file.file_id:
-            st.session_state[_LOADED] = file.file_id
-            try:
-                loaded = load_run(file.getvalue())
-            except InputError as error:
-                for problem in error.problems:
-                    st.error(describe(problem))
-                return
-            adopt(loaded)
-            st.success(t("save.loaded", step=loaded.step))
-            st.rerun()
+
+
+def _load_uploaded() -> None:
+    file = st.session_state.get(UPLOAD_KEY)
+    if file is None:
+        return
+    try:
+        loaded = load_run(file.getvalue())
+    except InputError as error:
+        for problem in error.problems:
+            state.notify(problem)
+        return
+    adopt(loaded)
+    state.notify("save.loaded", step=loaded.step)
 
 
 def adopt(loaded: Run) -> None:

@@ -80,7 +80,10 @@ def finish_page() -> None:
 
 def show_notices() -> None:
     for problem in state.take_notices():
-        st.info(describe(problem), icon=":material/info:")
+        if problem.key.startswith("problem."):  # something was refused: say it louder than news
+            st.warning(describe(problem), icon=":material/warning:")
+        else:
+            st.info(describe(problem), icon=":material/info:")
 
 
 def _apply_preset() -> None:
