@@ -43,7 +43,8 @@ def trace(model: SequenceModel, x: Tensor, target: Tensor | None = None) -> Trac
     Uses ``torch.autograd.grad`` with respect to the hidden states, so parameters' ``.grad`` are
     left untouched and a training run can take a trace between steps.
     """
-    with torch.enable_grad():
+    # Without a target nothing is differentiated, so no graph is kept (a cheaper pass).
+    with torch.enable_grad() if target is not None else torch.no_grad():
         inputs = model.encode(x)
         hidden, _, records = model.core.unroll(inputs)
         outputs = model.read_out(hidden)

@@ -35,7 +35,7 @@ else:
     if run is not None:
         render_controls(run, prefix="text", flag="text")
         render_text_live()
-        subject = Subject(run.model, run.corpus, ("live", id(run), run.step))
+        subject = Subject(run.model, run.corpus, ("live", id(run), run.step), run)
         title = t(f"text.corpus_{run.config.corpus}")
 if subject is not None:
     render_corpus_summary(subject.corpus, title)

@@ -16,7 +16,6 @@ with st.sidebar:
 run = state.run()
 show_notices()
 if run is not None:
-    st.caption(t("time.model_at", step=run.step))
     chosen = choose_sequence(run)
     if chosen is not None:
         render_cursor(*chosen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -16,7 +17,8 @@ from models.init import initialise, spectral_radius
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
-EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
+EVAL_EVERY = 10
+_RUN_IDS = itertools.count(1)  # steps between validation losses and W_hh spectra
 
 
 class Run:
@@ -24,6 +26,7 @@ class Run:
 
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
         self.config = config.check()
+        self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
         self.task = task if task is not None else build_task(config.task)
         # Every random draw of this run comes from here: sessions are threads of one process.
         self.generator = torch.Generator().manual_seed(config.seed)

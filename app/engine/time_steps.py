@@ -152,21 +152,35 @@ class Trajectory:
 
 
 def pca_trajectory(run: Run, seen: Inspection, layer: int = 0) -> Trajectory:
-    """Fit PCA on the run's hidden states over validation sequences, then place this sequence's path."""
+    """Place this sequence's path in the plane of the first two principal components of the run's
+    hidden states over validation sequences (the fit does not depend on the sequence shown)."""
+    mean, axes, share, cloud = fit_pca(run, layer)
     states = seen.trace.layers[layer].hidden[0].numpy()  # (time, hidden)
-    sample = run.task.x_val[:PCA_SAMPLES]
-    others = trace(run.model, sample).layers[layer].hidden.reshape(-1, states.shape[1]).numpy()
-    fit_on = np.concatenate([others, states])
-    mean = fit_on.mean(axis=0)
-    _, singular, components = np.linalg.svd(fit_on - mean, full_matrices=False)
-    variance = singular**2
-    share = variance / variance.sum() if variance.sum() > 0 else np.zeros_like(variance)
-    axes = components[:2].T  # (hidden, 2)
-    if axes.shape[1] < 2:
-        axes = np.pad(axes, ((0, 0), (0, 2 - axes.shape[1])))
-        share = np.pad(share, (0, 2))
     return Trajectory(
         points=((states - mean) @ axes).astype(np.float32),
         explained=(float(share[0]), float(share[1])),
-        cloud=((others - mean) @ axes).astype(np.float32)[:2000],
+        cloud=cloud,
     )
+
+
+def fit_pca(run: Run, layer: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, the two leading axes (hidden, 2), their shares of variance, and the states projected.
+
+    Eigenvectors of the hidden x hidden covariance: far cheaper than an SVD of every state."""
+    sample = run.task.x_val[:PCA_SAMPLES]
+    states = trace(run.model, sample).layers[layer].hidden.reshape(-1, run.model.core.hidden_size)
+    states = states.double().numpy()
+    mean = states.mean(axis=0)
+    centred = states - mean
+    covariance = centred.T @ centred / max(len(states) - 1, 1)
+    values, vectors = np.linalg.eigh(covariance)  # ascending
+    order = np.argsort(values)[::-1]
+    values, vectors = np.clip(values[order], 0, None), vectors[:, order]
+    total = values.sum()
+    share = values / total if total > 0 else np.zeros_like(values)
+    axes = vectors[:, :2]
+    if axes.shape[1] < 2:  # a single hidden unit: the plane is that unit and nothing
+        axes = np.pad(axes, ((0, 0), (0, 1)))
+        share = np.pad(share, (0, 1))
+    cloud = (centred @ axes).astype(np.float32)[:2000]
+    return mean, axes, share[:2], cloud

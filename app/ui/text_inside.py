@@ -18,19 +18,18 @@ from app.charts.text import (
 from app.charts.training import Labels
 from app.engine.problems import InputError
 from app.engine.text.corpus import Corpus
-from app.engine.text.run import held_out, next_char_probabilities
+from app.engine.text.run import TextRun, held_out, next_char_probabilities
 from app.engine.text.sampling import Sample, SampleConfig, generate, temper
 from app.engine.text.units import FEATURES, activations, correlation, search_units
 from app.ui import state
 from app.ui.i18n import describe, t
-from app.ui.text_view import live_sample_config
+from app.ui.text_view import SAMPLE_SEED, sample_config
 from models.sequence import SequenceModel
 
 TOP_CHARS = 10
 HELD_OUT_CHARS = (
     50_000  # enough for two decimals of bits per character, ~0.3 s for the shipped model
 )
-SEED_KEY = "text-sample-seed"
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,7 @@ class Subject:
     model: SequenceModel
     corpus: Corpus
     key: tuple
+    run: TextRun | None = None  # a live run measures held-out text itself, as its chart shows
 
 
 def render_write(subject: Subject) -> None:
@@ -100,15 +100,9 @@ def render_write(subject: Subject) -> None:
 
 
 def current_sample(subject: Subject) -> Sample | None:
-    get = st.session_state.get
+    """The Write tab's sample, remembered until the model or a setting changes."""
     try:
-        config = SampleConfig(
-            prompt=get("text-prompt", SampleConfig.prompt),
-            length=int(get("text-length", SampleConfig.length)),
-            temperature=float(get("text-temperature", SampleConfig.temperature)),
-            greedy=get("text-decoding", "sampled") == "greedy",
-            seed=int(get(SEED_KEY, 0)),
-        ).check()
+        config = sample_config()
     except InputError as error:
         for problem in error.problems:
             st.error(describe(problem))
@@ -234,9 +228,12 @@ def _pick_by_index(acts) -> tuple[str, int, int]:
 
 
 def render_held_out(subject: Subject) -> None:
-    result = state.text_cache(
-        "held_out", subject.key, lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS)
-    )
+    if subject.run is not None:
+        result = subject.run.held_out()  # the same numbers as above the live chart
+    else:
+        result = state.text_cache(
+            "held_out", subject.key, lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS)
+        )
     cols = st.columns(4)
     cols[0].metric(t("text.held_out_bits"), f"{result.bits:.2f}", help=t("text.bits_help"))
     cols[1].metric(t("text.perplexity"), f"{result.perplexity:.1f}", help=t("text.perplexity_help"))
@@ -274,7 +271,4 @@ def _next_char_chart(subject: Subject, probs: np.ndarray, actual: str, sample: S
 
 
 def _next_seed() -> None:
-    st.session_state[SEED_KEY] = int(st.session_state.get(SEED_KEY, 0)) + 1
-
-
-__all__ = ["Subject", "live_sample_config", "render_held_out", "render_units", "render_write"]
+    st.session_state[SAMPLE_SEED] = int(st.session_state.get(SAMPLE_SEED, 0)) + 1

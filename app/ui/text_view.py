@@ -19,6 +19,7 @@ from app.ui.i18n import describe, t
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
 LIVE_SAMPLE_LENGTH = 240
+SAMPLE_SEED = "text-sample-seed"
 
 
 def render_text_settings() -> None:
@@ -174,7 +175,10 @@ def _draw(run: TextRun) -> None:
 
 def _live_sample(run: TextRun):
     """A fresh sample when the step changed and LIVE_SAMPLE_EVERY has passed (or when paused)."""
-    config = SampleConfig(**{**live_sample_config().__dict__, "length": LIVE_SAMPLE_LENGTH})
+    try:
+        config = sample_config(LIVE_SAMPLE_LENGTH)
+    except InputError:  # the Write tab says what is wrong; the live sample keeps the defaults
+        config = SampleConfig(length=LIVE_SAMPLE_LENGTH)
     cached = st.session_state.get("text_live_sample")
     now = time.perf_counter()
     fresh = cached is not None and cached[0] is run and cached[1] == (run.step, config)
@@ -186,15 +190,13 @@ def _live_sample(run: TextRun):
     return sample
 
 
-def live_sample_config() -> SampleConfig:
-    """The sample settings of the Write tab (their widgets live there), with safe defaults."""
+def sample_config(length: int | None = None) -> SampleConfig:
+    """The sample settings of the Write tab (their widgets live there); InputError if unusable."""
     get = st.session_state.get
-    try:
-        return SampleConfig(
-            prompt=get("text-prompt", SampleConfig.prompt),
-            temperature=float(get("text-temperature", SampleConfig.temperature)),
-            greedy=get("text-decoding", "sampled") == "greedy",
-            seed=int(get("text-sample-seed", 0)),
-        ).check()
-    except InputError:
-        return SampleConfig()
+    return SampleConfig(
+        prompt=get("text-prompt", SampleConfig.prompt),
+        length=length or int(get("text-length", SampleConfig.length)),
+        temperature=float(get("text-temperature", SampleConfig.temperature)),
+        greedy=get("text-decoding", "sampled") == "greedy",
+        seed=int(get(SAMPLE_SEED, 0)),
+    ).check()

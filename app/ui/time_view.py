@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app.charts.hidden import (
     gates_figure,
     hidden_heatmap,
+    move_cursor,
     sequence_figure,
     trajectory_figure,
     unit_lines,
@@ -27,14 +29,23 @@ from app.engine.time_steps import (
     top_units,
 )
 from app.ui import state
-from app.ui.i18n import describe, t
+from app.ui.i18n import current_language, describe, t
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
+_FIGURES = "steps_figures"
+CHART_KEYS = {
+    "heatmap": "steps-heatmap",
+    "units": "steps-units-chart",
+    "sequence": "steps-sequence",
+    "trajectory": "steps-trajectory",
+}
 
 
 def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
-    """The source widgets; returns the model looked at, its inspection, PCA path and layer."""
+    """The source widgets; returns the model looked at, its inspection, PCA path and layer.
+
+    Every widget is drawn before any input is checked, so a typing mistake forgets no other choice."""
     cols = st.columns([2, 2, 2])
     source = cols[0].radio(
         t("time.source"),
@@ -47,21 +58,12 @@ def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
         text = cols[1].text_input(
             t("time.typed"), value="20, 21, 19, 22", key="steps-typed", help=t("time.typed_help")
         )
-        try:
-            x = parse_sequence(text, run.task)
-        except InputError as error:
-            for problem in error.problems:
-                st.error(describe(problem))
-            return None
-        label = ("typed", text)
     else:
         count = len(run.task.x_val)
         index = cols[1].number_input(t("time.sample"), 0, count - 1, 0, key="steps-sample")
-        x, label = run.task.x_val[index : index + 1], ("validation", index)
     untrained = cols[2].toggle(
         t("time.untrained"), key="steps-untrained", help=t("time.untrained_help")
     )
-    model = state.untrained_twin(run) if untrained else run
     layer = 0
     if run.config.num_layers > 1:
         layer = (
@@ -74,8 +76,20 @@ def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
             )
             or 0
         )
+    model = state.untrained_twin(run) if untrained else run
+    st.caption(t("time.model_at", step=model.step))
+    if source == "typed":
+        try:
+            x = parse_sequence(text, run.task)
+        except InputError as error:
+            for problem in error.problems:
+                st.error(describe(problem))
+            return None
+        label = ("typed", text)
+    else:
+        x, label = run.task.x_val[index : index + 1], ("validation", index)
     seen, path = state.cached_inspection(
-        (id(model), model.step, label, layer), lambda: _inspect(model, x, layer)
+        (model.uid, model.step, label, layer), lambda: _inspect(model, x, layer)
     )
     return model, seen, path, layer
 
@@ -155,76 +169,84 @@ def _terms_table(terms, cell: str, units: np.ndarray) -> pd.DataFrame:
         else:
             columns["hₜ₋₁"] = terms.previous[units]
     columns["hₜ"] = terms.hidden[units]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {k: np.round(np.asarray(v, dtype=np.float64), 4) for k, v in columns.items()}
     )
+    table[t("time.unit")] = np.asarray(
+        units, dtype=int
+    )  # unit numbers are labels, not measurements
+    return table
 
 
 def _charts(seen: Inspection, path: Trajectory, layer: int, current: int, units: list[int]) -> None:
+    figures = {
+        name: move_cursor(fig, current) for name, fig in _figures(seen, path, layer, units).items()
+    }
+    left, right = st.columns(2)
+    for column, name in (
+        (left, "heatmap"),
+        (left, "units"),
+        (right, "sequence"),
+        (right, "trajectory"),
+    ):
+        with column:
+            st.plotly_chart(figures[name], key=CHART_KEYS[name], width="stretch")
+            st.caption(t(f"time.aid_{name}"))
+    if "gates" in figures:
+        st.plotly_chart(figures["gates"], key="steps-gates", width="stretch")
+        st.caption(t(f"time.aid_gates_{seen.cell}"))
+        if seen.cell == "lstm" and seen.inputs.shape[1] == 2:
+            st.info(t("time.aid_adding_lstm"), icon=":material/lightbulb:")
+
+
+def _figures(
+    seen: Inspection, path: Trajectory, layer: int, units: list[int]
+) -> dict[str, go.Figure]:
+    """The page's figures for one inspection, built once: a cursor move only moves their cursors."""
     big = state.presentation()
+    key = (layer, tuple(units), big, current_language())
+    cached = st.session_state.get(_FIGURES)
+    if cached is not None and cached[0] is seen and cached[1] == key:
+        return cached[2]
     found = seen.trace.layers[layer]
     hidden = found.hidden[0].numpy()
-    left, right = st.columns(2)
-    with left:
-        fig = hidden_heatmap(
-            hidden,
-            current,
-            Labels(t("time.heatmap_title"), t("time.step"), t("time.unit"), ("hₜ",)),
-            big,
-        )
-        st.plotly_chart(fig, key="steps-heatmap", width="stretch")
-        st.caption(t("time.aid_heatmap"))
-        fig = unit_lines(
-            hidden,
-            units,
-            current,
-            Labels(t("time.units_title"), t("time.step"), "hₜ", (t("time.unit"),)),
-            big,
-        )
-        st.plotly_chart(fig, key="steps-units-chart", width="stretch")
-        st.caption(t("time.aid_units"))
-    with right:
-        outputs = seen.outputs if layer == len(seen.trace.layers) - 1 else None
-        fig = sequence_figure(
+    step, unit = t("time.step"), t("time.unit")
+    outputs = seen.outputs if layer == len(seen.trace.layers) - 1 else None
+    figures = {
+        "heatmap": hidden_heatmap(
+            hidden, 0, Labels(t("time.heatmap_title"), step, unit, ("hₜ",)), big
+        ),
+        "units": unit_lines(
+            hidden, units, 0, Labels(t("time.units_title"), step, "hₜ", (unit,)), big
+        ),
+        "sequence": sequence_figure(
             seen.inputs,
             outputs,
-            current,
-            Labels(t("time.sequence_title"), t("time.step"), "", (t("time.input"), "yₜ")),
+            0,
+            Labels(t("time.sequence_title"), step, "", (t("time.input"), "yₜ")),
             big,
-        )
-        st.plotly_chart(fig, key="steps-sequence", width="stretch")
-        st.caption(t("time.aid_sequence"))
-        x_label = f"PC1 ({path.explained[0]:.0%})"
-        y_label = f"PC2 ({path.explained[1]:.0%})"
-        fig = trajectory_figure(
+        ),
+        "trajectory": trajectory_figure(
             path.points,
             path.cloud,
-            current,
+            0,
             Labels(
                 t("time.trajectory_title"),
-                x_label,
-                y_label,
+                f"PC1 ({path.explained[0]:.0%})",
+                f"PC2 ({path.explained[1]:.0%})",
                 (t("time.cloud"), t("time.path"), t("time.now")),
             ),
             big,
-        )
-        st.plotly_chart(fig, key="steps-trajectory", width="stretch")
-        st.caption(t("time.aid_trajectory"))
+        ),
+    }
     if found.gates:
         rows = {name: values[0].numpy() for name, values in found.gates.items()}
         if found.cell is not None:
             rows["c"] = found.cell[0].numpy()
-        fig = gates_figure(
-            rows,
-            units,
-            current,
-            Labels(t(f"time.gates_title_{seen.cell}"), t("time.step"), "", (t("time.unit"),)),
-            big,
-        )
-        st.plotly_chart(fig, key="steps-gates", width="stretch")
-        st.caption(t(f"time.aid_gates_{seen.cell}"))
-        if seen.cell == "lstm" and seen.inputs.shape[1] == 2:
-            st.info(t("time.aid_adding_lstm"), icon=":material/lightbulb:")
+        title = t(f"time.gates_title_{seen.cell}")
+        figures["gates"] = gates_figure(rows, units, 0, Labels(title, step, "", (unit,)), big)
+    st.session_state[_FIGURES] = (seen, key, figures)
+    return figures
 
 
 EQUATIONS = {
