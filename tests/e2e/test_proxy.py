@@ -1,0 +1,201 @@
+"""deploy/nginx.conf for real: two app replicas behind nginx, and every session stays on its own replica.
+
+Both replicas and nginx listen on free loopback ports; nginx runs as the current user with the deploy
+config, its ports templated in and every path (pid, logs, temp files) inside a temporary prefix.
+Without nginx (Debian's `nginx`) the test is skipped locally but fails under CI, like the browser tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import (
+    APP_IDLE,
+    EXCEPTION,
+    PLOTLY,
+    SERVER_START_SECONDS,
+    STEPS_METRIC,
+    _unavailable,
+    free_port,
+    start_app,
+    stop_app,
+    wait_healthy,
+)
+from tests.e2e.test_pages import LIVE_MS, TRAIN_CHARTS, button
+
+pytestmark = pytest.mark.e2e
+
+NGINX = Path("/usr/sbin/nginx")
+CONF = ROOT / "deploy" / "nginx.conf"
+COOKIE = "unrolled_replica"
+# What the deploy config listens on and proxies to; the test swaps in its own free ports.
+DEPLOY_LISTEN = "listen 8080;"
+DEPLOY_REPLICAS = ("server 127.0.0.1:8501;", "server 127.0.0.1:8502;")
+FIRST_DRAW_MS = 30_000  # a replica's first run imports torch and plotly, on a shared machine
+LOG_SECONDS = 10  # nginx writes a request's log line when the request (or WebSocket) ends
+
+
+@dataclass(frozen=True)
+class Proxy:
+    url: str  # nginx, as the browser sees it
+    replicas: tuple[str, str]  # upstream addresses as nginx logs them ("127.0.0.1:port")
+    access_log: Path
+
+
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[Proxy]:
+    """Two replicas (started together, so they warm up in parallel) and nginx in front of them."""
+    if not NGINX.exists():
+        _unavailable(f"{NGINX} not found: install Debian's nginx to run the reverse-proxy test")
+    ports = [free_port() for _ in range(3)]
+    replicas = tuple(f"127.0.0.1:{port}" for port in ports[:2])
+    with (
+        tempfile.TemporaryDirectory(prefix="unrolled-proxy-") as tmp,
+        contextlib.ExitStack() as stop,
+    ):
+        prefix = Path(tmp)
+        if os.geteuid() == 0:
+            prefix.chmod(0o755)  # as root, nginx's workers run as nobody and keep temp files here
+        processes: list[subprocess.Popen] = []
+        stop.callback(stop_all, processes)
+        servers = []
+        for replica in replicas:
+            log = prefix / f"streamlit-{replica.replace(':', '-')}.log"
+            server = start_app(int(replica.rsplit(":", 1)[1]), log)
+            processes.append(server)
+            servers.append((replica, server, log))
+        conf = prefix / "nginx.conf"
+        conf.write_text(render_conf(CONF.read_text(), ports[2], replicas))
+        error_log = prefix / "error.log"  # -e: nginx's own start-up errors land there too
+        with error_log.open("a") as out:
+            nginx = subprocess.Popen(
+                [NGINX, "-p", f"{prefix}/", "-c", conf, "-e", error_log, "-g", "daemon off;"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        processes.append(nginx)
+        for replica, server, log in servers:
+            wait_healthy(f"http://{replica}", server, log, SERVER_START_SECONDS)
+        url = f"http://127.0.0.1:{ports[2]}"
+        wait_healthy(url, nginx, error_log, 10)
+        yield Proxy(url, replicas, prefix / "access.log")
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Signal every process group first, then wait for each: they shut down in parallel."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        stop_app(process)
+
+
+def render_conf(text: str, listen_port: int, replicas: tuple[str, str]) -> str:
+    """The deploy config on the test's loopback ports (paths stay relative to nginx's -p prefix)."""
+    swaps = {DEPLOY_LISTEN: f"listen 127.0.0.1:{listen_port};"}
+    swaps |= {old: f"server {new};" for old, new in zip(DEPLOY_REPLICAS, replicas, strict=True)}
+    for old, new in swaps.items():
+        assert text.count(old) == 1, f"deploy/nginx.conf should hold {old!r} once: update this test"
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_cookie_is_handed_out_once_and_keeps_its_replica(proxy: Proxy) -> None:
+    first = _get(proxy.url + "/")
+    cookie = first.headers.get("Set-Cookie", "")
+    assert re.fullmatch(rf"{COOKIE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", cookie), cookie
+    value = cookie.split(";")[0].split("=")[1]
+    assert _get(proxy.url + "/", value).headers.get("Set-Cookie") is None
+    assert len({replica_of(proxy, value) for _ in range(4)}) == 1
+    # Cookies refused: the address decides, so a session still stays on one replica.
+    assert len({replica_of(proxy, None) for _ in range(4)}) == 1
+    # Different cookies spread over both replicas (a lecture hall shares one address).
+    assert {replica_of(proxy, f"spread-{i}") for i in range(16)} == set(proxy.replicas)
+
+
+def test_two_sessions_train_live_each_on_its_own_replica(
+    proxy: Proxy, new_page, console_errors: list[str]
+) -> None:
+    # Both pages open before either is awaited: each replica's first run (imports) overlaps the other.
+    first = new_page()  # takes the cookie nginx hands out, as a student's browser does
+    first.goto(proxy.url + "/train")
+    (cookie_a,) = [c["value"] for c in first.context.cookies() if c["name"] == COOKIE]
+    replica_a = replica_of(proxy, cookie_a)
+    cookie_b = next(f"other-{i}" for i in range(64) if replica_of(proxy, f"other-{i}") != replica_a)
+    second = new_page()
+    second.context.add_cookies([{"name": COOKIE, "value": cookie_b, "url": proxy.url}])
+    second.goto(proxy.url + "/train")
+    for page in (first, second):
+        expect(page.locator(PLOTLY)).to_have_count(TRAIN_CHARTS, timeout=FIRST_DRAW_MS)
+        expect(page.locator(APP_IDLE)).to_have_count(1)
+    for page in (first, second):
+        expect(page.locator(STEPS_METRIC)).to_have_text("0")
+        button(page, "train-play").click()
+    for page in (first, second):
+        expect(page.locator(STEPS_METRIC)).not_to_have_text("0", timeout=LIVE_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
+    assert [c["value"] for c in second.context.cookies() if c["name"] == COOKIE] == [cookie_b]
+
+    # Leaving the page ends its WebSocket, and nginx logs it: each one stayed on its replica.
+    for page in (first, second):
+        page.goto("about:blank")
+    replica_b = next(r for r in proxy.replicas if r != replica_a)
+    for cookie, replica in ((cookie_a, replica_a), (cookie_b, replica_b)):
+        assert set(_stream_upstreams(proxy, cookie)) == {replica}
+
+
+def replica_of(proxy: Proxy, cookie: str | None) -> str:
+    """The replica nginx sends ``cookie``'s requests to, read from its access log."""
+    probe = f"probe-{time.monotonic_ns()}"
+    _get(f"{proxy.url}/_stcore/health?{probe}", cookie)
+    line = _wait_for_log(proxy, lambda line: f"?{probe} " in line)
+    return _field(line, "upstream")
+
+
+def _stream_upstreams(proxy: Proxy, cookie: str) -> list[str]:
+    def is_stream(line: str) -> bool:
+        return "GET /_stcore/stream " in line and _field(line, "replica_cookie") == cookie
+
+    _wait_for_log(proxy, is_stream)
+    lines = proxy.access_log.read_text().splitlines()
+    return [_field(line, "upstream") for line in lines if is_stream(line)]
+
+
+def _get(url: str, cookie: str | None = None):
+    headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as r:
+        r.read()
+        return r
+
+
+def _wait_for_log(proxy: Proxy, wanted) -> str:
+    deadline = time.monotonic() + LOG_SECONDS
+    while time.monotonic() < deadline:
+        lines = proxy.access_log.read_text().splitlines() if proxy.access_log.exists() else []
+        found = [line for line in lines if wanted(line)]
+        if found:
+            return found[-1]
+        time.sleep(0.05)  # bounded by the deadline: polling a log file
+    raise AssertionError(f"no such line in nginx's access log:\n{proxy.access_log.read_text()}")
+
+
+def _field(line: str, name: str) -> str:
+    match = re.search(rf"\b{name}=(\S*)", line)
+    assert match, line
+    return match.group(1)
