@@ -23,6 +23,7 @@ choice = st.radio(
     horizontal=True,
     format_func=lambda name: t(f"text.model_{name}"),
 )
+run = state.text_run() if choice == "live" else None  # before the notices: it may queue one
 show_notices()
 subject = None
 if choice == "pretrained" and shipped is not None:
@@ -30,13 +31,12 @@ if choice == "pretrained" and shipped is not None:
     st.caption(t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info))
     subject = Subject(checkpoint.model, corpus, ("pretrained",))
     title = t("text.corpus_python")
-else:
-    run = state.text_run()
-    if run is not None:
-        render_controls(run, prefix="text", flag="text")
-        render_text_live()
-        subject = Subject(run.model, run.corpus, ("live", id(run), run.step), run)
-        title = t(f"text.corpus_{run.config.corpus}")
+elif run is not None:
+    render_controls(run, prefix="text", flag="text")
+    render_text_live()
+    subject = Subject(run.model, run.corpus, ("live", run.uid, run.step), run)
+    title = t(f"text.corpus_{run.config.corpus}")
+    st.caption(t("text.inside_step", step=run.step))
 if subject is not None:
     render_corpus_summary(subject.corpus, title)
     write, units, held_out = st.tabs(

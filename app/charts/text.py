@@ -83,10 +83,16 @@ def next_char_figure(
             name=labels.series[1],
             marker={"color": COLORS["clipped"], "opacity": 0.6},
         )
-    fig.update_xaxes(title=labels.x, type="category", tickfont={"size": 26 if big else 18})
-    fig.update_yaxes(title=labels.y, range=[0, 1.12], tickformat=".0%")
     fig.update_layout(barmode="group", showlegend=tempered is not None)
-    return styled(fig, labels.title, big)
+    styled(fig, labels.title, big)
+    # After styled(): characters are the point of this chart, so they get the largest type on it.
+    fig.update_xaxes(
+        title=labels.x, type="category", tickmode="linear", tickfont={"size": 30 if big else 20}
+    )
+    fig.update_yaxes(title=labels.y, range=[0, 1.15], tickformat=".0%")
+    fig.update_traces(textfont_size=18 if big else 12, cliponaxis=False, selector={"type": "bar"})
+    fig.update_layout(uniformtext={"minsize": 16 if big else 11, "mode": "show"})
+    return fig
 
 
 def held_out_figure(bits: dict[str, float], labels: Labels, big: bool = False) -> go.Figure:
@@ -122,10 +128,20 @@ def unit_trace_figure(
         yaxis="y2",
         line={"color": COLORS["baseline"], "width": 1, "shape": "hv"},
     )
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big, height=380 if big else 260)
+    styled(fig, labels.title, big, height=420 if big else 300)
+    fig.update_layout(
+        xaxis_title=labels.x,
+        yaxis_title=labels.y,
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "title": labels.series[1],
+            "tickfont": fig.layout.yaxis.tickfont,
+            "title_font": fig.layout.yaxis.title.font,
+        },
+    )
+    return fig
 
 
 def coloured_text_html(
@@ -135,9 +151,12 @@ def coloured_text_html(
     cursor: int | None = None,
     legend: tuple[str, str] | None = None,
     big: bool = False,
+    wrap: bool = False,
 ) -> str:
     """The text as HTML, each character's background red (positive) or blue (negative) by its
-    value / scale; ``cursor`` outlines one character. Every character is escaped."""
+    value / scale. ``cursor`` outlines the character last read and marks the one after it in the
+    next-character chart's orange. Code keeps its lines (``wrap=False``: indentation and line
+    position are what units follow); prose wraps. Every character is escaped."""
     spans = []
     for t, char in enumerate(text):
         style = ""
@@ -148,13 +167,15 @@ def coloured_text_html(
             title = f' title="{v:+.3f}"'
         if t == cursor:
             style += "outline:3px solid #111;outline-offset:-1px;"
+        elif cursor is not None and t == cursor + 1:
+            style += f"background:{COLORS['val']};color:#fff;"
         shown_char = "↵\n" if char == "\n" else char
         spans.append(f'<span style="{style}"{title}>{html.escape(shown_char)}</span>')
     size = 24 if big else 15
     body = (
         f'<div style="font-family:monospace;font-size:{size}px;line-height:1.55;'
-        f"white-space:pre-wrap;word-break:break-all;max-height:{'34em' if big else '30em'};"
-        f'overflow-y:auto;padding:0.6em;border:1px solid #ddd;border-radius:6px">'
+        f"white-space:{'pre-wrap' if wrap else 'pre'};max-height:{'34em' if big else '30em'};"
+        f'overflow:auto;padding:0.6em;border:1px solid #ddd;border-radius:6px">'
         + "".join(spans)
         + "</div>"
     )

@@ -27,6 +27,9 @@ from app.ui.text_view import SAMPLE_SEED, sample_config
 from models.sequence import SequenceModel
 
 TOP_CHARS = 10
+EXCERPT_CHARS = (
+    1500  # one screen of code; the unit search reads the same characters the reader sees
+)
 HELD_OUT_CHARS = (
     50_000  # enough for two decimals of bits per character, ~0.3 s for the shipped model
 )
@@ -87,9 +90,10 @@ def render_write(subject: Subject) -> None:
         help=t("text.position_help"),
     )
     big = state.presentation()
-    left, right = st.columns([3, 2])
+    # On a projector the text and the chart each need the full width; on a laptop they sit side by side.
+    left, right = (st.container(), st.container()) if big else st.columns([3, 2])
     with left:
-        st.html(coloured_text_html(full, None, cursor=position, big=big))
+        st.html(coloured_text_html(full, None, cursor=position, big=big, wrap=_prose(subject)))
         st.caption(t("text.sample_caption", prompt=len(sample.prompt), written=len(sample.text)))
     with right:
         st.plotly_chart(
@@ -166,6 +170,7 @@ def render_units(subject: Subject) -> None:
             scale,
             legend=(t("text.negative", scale=scale), t("text.positive", scale=scale)),
             big=big,
+            wrap=_prose(subject),
         )
     )
     fig = unit_trace_figure(
@@ -182,13 +187,11 @@ def _unit_text(subject: Subject, source: str) -> str:
         sample = current_sample(subject)
         return sample.full if sample is not None else ""
     val = subject.corpus.val_text
-    length = min(1500, len(val))
+    length = min(EXCERPT_CHARS, len(val))
     last = max(len(val) - length, 0)
-    start = (
-        st.slider(t("text.excerpt_start"), 0, last, min(0, last), step=50, key="text-start")
-        if last
-        else 0
-    )
+    start = st.slider(t("text.excerpt_start"), 0, last, 0, step=50, key="text-start") if last else 0
+    if start:  # begin on a fresh line: line position and indentation then read from the first row
+        start = val.find("\n", start, start + 200) + 1 or start
     return val[start : start + length]
 
 
@@ -268,6 +271,11 @@ def _next_char_chart(subject: Subject, probs: np.ndarray, actual: str, sample: S
         tempered,
         big,
     )
+
+
+def _prose(subject: Subject) -> bool:
+    """The user's own text wraps like prose; code keeps its lines."""
+    return subject.corpus.name == "own"
 
 
 def _next_seed() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ LN2 = math.log(2)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
 LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
+_RUN_IDS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class TextRun:
     def __init__(self, config: TextConfig, corpus: Corpus) -> None:
         self.config = config.check()
         self.corpus = corpus
+        self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
         if len(corpus.train_ids) <= config.seq_len + 1:
             raise InputError(
                 Problem(

@@ -1,0 +1,87 @@
+"""The live character model: it learns (beats the unigram baseline on held-out text), deterministically."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from app.engine.problems import InputError
+from app.engine.text.corpus import builtin_corpus, make_corpus
+from app.engine.text.run import TextConfig, TextRun, held_out, next_char_probabilities
+
+SMALL = TextConfig(
+    corpus="toy", cell="lstm", hidden_size=32, seq_len=24, batch_size=16, learning_rate=0.01
+)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return builtin_corpus("toy")
+
+
+def test_a_short_run_beats_the_unigram_baseline_on_held_out_text(toy) -> None:
+    run = TextRun(SMALL, toy)
+    before = run.held_out()
+    assert before.bits > before.unigram_bits  # an untrained model is worse than frequencies
+    run.train(steps=100)
+    after = held_out(run.model, toy)
+    assert after.bits < after.unigram_bits - 1.0, after
+    assert math.isclose(after.perplexity, 2**after.bits)
+    assert run.history.last("val_bits") < before.bits
+
+
+def test_same_config_and_seed_give_the_same_curve(toy) -> None:
+    first, second = TextRun(SMALL, toy), TextRun(SMALL, toy)
+    first.train(steps=5)
+    second.train(steps=5)
+    assert first.history.columns["bits"] == second.history.columns["bits"]
+    other = TextRun(TextConfig(**{**SMALL.__dict__, "seed": 1}), toy)
+    other.train(steps=5)
+    assert other.history.columns["bits"] != first.history.columns["bits"]
+
+
+def test_batches_are_windows_shifted_by_one(toy) -> None:
+    run = TextRun(SMALL, toy)
+    x, y = run.batch()
+    assert x.shape == y.shape == (SMALL.batch_size, SMALL.seq_len)
+    assert torch.equal(x[:, 1:], y[:, :-1])
+
+
+def test_unigram_baseline_is_the_entropy_of_character_frequencies() -> None:
+    corpus = make_corpus("own", "ab" * 2000)
+    result = held_out(TextRun(SMALL, corpus).model, corpus)
+    assert result.unigram_bits == pytest.approx(1.0, abs=0.01)  # a fair coin: one bit
+
+
+def test_divergence_stops_the_run_and_says_where(toy) -> None:
+    run = TextRun(SMALL, toy)
+    run.train(steps=2)
+    with torch.no_grad():
+        run.model.head.weight.fill_(math.inf)
+    assert run.train(steps=5) == 1
+    assert run.diverged_at == 3 and run.step == 2
+
+
+def test_probabilities_of_the_next_character_sum_to_one(toy) -> None:
+    run = TextRun(SMALL, toy)
+    probs = next_char_probabilities(run.model, toy.val_ids[:40])
+    assert probs.shape == (40, toy.vocab.size)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+def test_impossible_settings_and_too_short_text_are_refused(toy) -> None:
+    with pytest.raises(InputError) as refused:
+        TextRun(TextConfig(hidden_size=0, cell="transformer"), toy)
+    assert {p.key for p in refused.value.problems} == {"problem.range", "problem.choice"}
+    with pytest.raises(InputError):
+        TextRun(TextConfig(seq_len=200), make_corpus("own", "abc" * 50))
+
+
+def test_learning_rate_changes_live(toy) -> None:
+    run = TextRun(SMALL, toy)
+    run.train(steps=2)
+    run.retune(TextConfig(**{**SMALL.__dict__, "learning_rate": 0.01}))
+    assert run.optimizer.param_groups[0]["lr"] == 0.01 and run.step == 2

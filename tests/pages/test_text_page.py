@@ -1,0 +1,133 @@
+"""The text page through AppTest: the shipped model from the first load, live training with the same
+controls as the other pages, the user's own text (refused clearly when bad), and both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.engine.text.corpus import CORPORA, MIN_CHARS
+from app.engine.text.units import FEATURES
+from app.ui.i18n import LANGUAGES, catalog
+from tests.pages.conftest import open_page, steps
+
+TEXT = "../pages/text.py"
+
+
+@pytest.fixture
+def live() -> AppTest:
+    at = open_page(TEXT)
+    at.radio(key="text-model").set_value("live").run()
+    return at
+
+
+def metric(at: AppTest, label_start: str) -> float:
+    found = next(m for m in at.metric if m.label.startswith(label_start))
+    return float(found.value.replace(",", "").replace("—", "nan").replace("+", ""))
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_titles(at: AppTest) -> set[str]:
+    return {c["layout"]["title"]["text"] for c in charts(at)}
+
+
+def next_char_chart(at: AppTest) -> dict:
+    return next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("What comes"))
+
+
+def correlation_label(at: AppTest) -> str:
+    return next(m.label for m in at.metric if m.label.startswith("Correlation"))
+
+
+def test_shipped_model_writes_colours_text_and_finds_units() -> None:
+    at = open_page(TEXT)
+    assert at.radio(key="text-model").value == "pretrained"
+    coloured = [h.proto.body for h in at.get("html") if "background:rgba" in h.proto.body]
+    assert (
+        coloured and coloured[0].count("<span") > 1000
+    )  # the held-out excerpt, one span a character
+    assert abs(metric(at, "Correlation")) > 0.3  # the search found a unit that follows quotes
+    assert metric(at, "Held-out bits") < metric(at, "Character frequencies") - 1.5
+    assert any("held-out characters" in title for title in chart_titles(at))
+
+    # Write: greedy decoding, and the next-character chart follows the chosen position.
+    at.radio(key="text-decoding").set_value("greedy").run()
+    at.text_input(key="text-prompt").input("class ").run()
+    assert len(next_char_chart(at)["data"]) == 1  # greedy: no second, tempered distribution
+    at.slider(key="text-position").set_value(2).run()  # after "cla" comes "s"
+    assert next_char_chart(at)["layout"]["title"]["text"].endswith("really: s)")
+    at.button(key="text-resample").click().run()
+
+    # What one unit sees: another feature, then a unit by number, in h and in c, on the sample.
+    at.selectbox(key="text-feature").select("line_position").run()
+    assert "Position in the line" in correlation_label(at)
+    assert abs(metric(at, "Correlation")) > 0.5
+    at.radio(key="text-pick").set_value("index").run()
+    at.number_input(key="text-unit").set_value(7).run()
+    assert "h unit 7" in correlation_label(at)
+    at.radio(key="text-state").set_value("cell").run()
+    at.radio(key="text-source").set_value("sample").run()
+    assert "c unit 7" in correlation_label(at)
+    assert not at.exception
+
+
+def test_live_run_trains_with_the_usual_controls(live: AppTest) -> None:
+    assert steps(live) == 0
+    live.button(key="text-step10").click().run()
+    assert steps(live) == 10
+    assert any("step 10" in text.value for text in live.markdown)  # the live sample's heading
+    live.button(key="text-play").click().run()
+    assert steps(live) > 10
+    live.button(key="text-pause").click().run()
+    assert steps(live) == steps(live.run())
+    live.button(key="text-reset").click().run()
+    assert steps(live) == 0
+    bits = next(c for c in charts(live) if c["layout"]["title"]["text"].startswith("Bits"))
+    assert bits["layout"]["shapes"]  # the unigram baseline line
+
+
+def test_bad_own_text_gets_messages_and_good_text_trains(live: AppTest) -> None:
+    live.selectbox(key="text-corpus").select("own").run()
+    assert any("Paste a text" in note.value for note in [*live.warning, *live.info])
+    live.text_area(key="text-paste").input("   ").run()
+    live.button(key="text-use-paste").click().run()
+    assert any("empty" in error.value for error in live.error)
+    live.text_area(key="text-paste").input("too short").run()
+    live.button(key="text-use-paste").click().run()
+    assert any(f"at least {MIN_CHARS:,}" in error.value for error in live.error)
+    upload = live.get("file_uploader")[0]
+    upload.set_value(("photo.txt", b"\x89PNG\x00\x00" * 400, "text/plain")).run()
+    assert any("does not look like text" in error.value for error in live.error)
+    assert not live.exception
+    good = 'Era uma vez um gato que lia (e relia) "livros".\n' * 80
+    live.get("file_uploader")[0].set_value(("gato.txt", good.encode(), "text/plain")).run()
+    assert not live.error and not live.exception
+    assert re.search(rf"Your own text: {len(good):,} characters", live.expander[0].label)
+    live.button(key="text-step").click().run()
+    assert steps(live) == 1
+
+
+def test_portuguese_page() -> None:
+    at = open_page(TEXT, lang="pt")
+    assert at.title[0].value == "Escrever texto, um caractere de cada vez"
+    assert at.radio(key="text-model").options[0] == "LSTM pré-treinada (código Python)"
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_keys_the_page_builds_from_names_exist(language: str) -> None:
+    built = {f"text.corpus_{name}" for name in CORPORA}
+    built |= {f"text.feature_{name}" for name in FEATURES}
+    built |= {
+        f"text.{k}" for k in ("decoding_sampled", "decoding_greedy", "pick_search", "pick_index")
+    }
+    built |= {
+        f"text.{k}" for k in ("source_held_out", "source_sample", "model_pretrained", "model_live")
+    }
+    built |= {f"text.state_{k}" for k in ("hidden", "cell", "hidden_name", "cell_name")}
+    assert built - set(catalog(language)) == set()
