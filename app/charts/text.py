@@ -137,6 +137,8 @@ def unit_trace_figure(
             "side": "right",
             "showgrid": False,
             "title": labels.series[1],
+            "rangemode": "tozero",
+            "nticks": 4,
             "tickfont": fig.layout.yaxis.tickfont,
             "title_font": fig.layout.yaxis.title.font,
         },

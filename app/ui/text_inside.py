@@ -190,8 +190,9 @@ def _unit_text(subject: Subject, source: str) -> str:
     length = min(EXCERPT_CHARS, len(val))
     last = max(len(val) - length, 0)
     start = st.slider(t("text.excerpt_start"), 0, last, 0, step=50, key="text-start") if last else 0
-    if start:  # begin on a fresh line: line position and indentation then read from the first row
-        start = val.find("\n", start, start + 200) + 1 or start
+    # Begin on a fresh line (the held-out part itself starts mid-line): line position and
+    # indentation then read right from the first row.
+    start = val.find("\n", start, start + 200) + 1 or start
     return val[start : start + length]
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.charts.text import bits_figure, shown
 from app.charts.training import Labels
-from app.engine.problems import InputError
+from app.engine.problems import InputError, Problem
 from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_text
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import SampleConfig, generate
@@ -20,6 +20,7 @@ from app.ui.i18n import describe, t
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
 LIVE_SAMPLE_LENGTH = 240
 SAMPLE_SEED = "text-sample-seed"
+_FILE_SEEN = "text_file_seen"  # (name, size) of the last file read, and its refusals
 
 
 def render_text_settings() -> None:
@@ -85,27 +86,37 @@ def render_text_settings() -> None:
 
 
 def _render_own_text() -> None:
-    """Paste or upload: a bad text gets a message and changes nothing."""
+    """Paste or upload: a bad text gets a message (kept while the bad file stays) and changes nothing."""
     limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
     file = st.file_uploader(t("text.upload"), type=["txt", "md", "py", "csv"], key="text-upload")
     pasted = st.text_area(t("text.paste"), key="text-paste", height=120)
+    use_paste = st.button(t("text.use_paste"), key="text-use-paste", icon=":material/input:")
     st.caption(t("text.own_limits", **limits))
-    used = st.session_state.get("text_own_source")
-    source = None
-    if file is not None and used != ("file", file.name, file.size):
-        source, data = ("file", file.name, file.size), file.getvalue()
-    elif st.button(t("text.use_paste"), key="text-use-paste", icon=":material/input:"):
-        source, data = ("paste", len(pasted), hash(pasted)), pasted
-    if source is None:
+    if use_paste:
+        _show(_take_text(pasted))
+    if file is None:
+        st.session_state.pop(_FILE_SEEN, None)
         return
+    seen = st.session_state.get(_FILE_SEEN)
+    if seen is None or seen[0] != (file.name, file.size):  # a file is read once, not every rerun
+        seen = ((file.name, file.size), _take_text(file.getvalue()))
+        st.session_state[_FILE_SEEN] = seen
+    _show(seen[1])
+
+
+def _take_text(data: bytes | str) -> list[Problem]:
+    """Make ``data`` the session's own corpus, or return why it cannot be."""
     try:
         text = own_text(data)
     except InputError as error:
-        for problem in error.problems:
-            st.error(describe(problem), icon=":material/error:")
-        return
-    st.session_state["text_own_source"] = source
+        return error.problems
     state.set_own_text(text)
+    return []
+
+
+def _show(problems: list[Problem]) -> None:
+    for problem in problems:
+        st.error(describe(problem), icon=":material/error:")
 
 
 def render_corpus_summary(corpus: Corpus, title: str) -> None:

@@ -111,6 +111,12 @@ def test_bad_own_text_gets_messages_and_good_text_trains(live: AppTest) -> None:
     assert re.search(rf"Your own text: {len(good):,} characters", live.expander[0].label)
     live.button(key="text-step").click().run()
     assert steps(live) == 1
+    pasted = "Outro texto, colado agora: [um] {dois} (tres).\n" * 60
+    live.text_area(key="text-paste").input(pasted).run()
+    live.button(key="text-use-paste").click().run()
+    live.run()  # the file still in the uploader must not take over again
+    assert f"{len(pasted):,} characters" in live.expander[0].label
+    assert steps(live) == 0  # new text, new model
 
 
 def test_portuguese_page() -> None:
