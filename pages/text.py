@@ -7,8 +7,14 @@ from app.ui import state
 from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.shell import show_notices
-from app.ui.text_inside import Subject, render_held_out, render_units, render_write
-from app.ui.text_view import render_corpus_summary, render_text_live, render_text_settings
+from app.ui.text_inside import render_held_out, render_units
+from app.ui.text_view import (
+    Subject,
+    render_corpus_summary,
+    render_text_live,
+    render_text_settings,
+)
+from app.ui.text_write import render_write
 
 st.title(t("text.title"))
 st.markdown(t("text.intro"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -12,14 +13,17 @@ from app.charts.training import Labels
 from app.engine.problems import InputError, Problem
 from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_text
 from app.engine.text.run import TextConfig, TextRun
-from app.engine.text.sampling import SampleConfig, generate
+from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.controls import advance, tick
 from app.ui.i18n import describe, t
+from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
 LIVE_SAMPLE_LENGTH = 240
 SAMPLE_SEED = "text-sample-seed"
+EXCERPT_START = "text-start"
+EXCERPT_CHARS = 1500  # one screen of code; the unit search reads the characters the reader sees
 _FILE_SEEN = "text_file_seen"  # (name, size) of the last file read, and its refusals
 
 
@@ -211,3 +215,41 @@ def sample_config(length: int | None = None) -> SampleConfig:
         greedy=get("text-decoding", "sampled") == "greedy",
         seed=int(get(SAMPLE_SEED, 0)),
     ).check()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The model being looked at, the corpus it reads, and a key that changes with its weights."""
+
+    model: SequenceModel
+    corpus: Corpus
+    key: tuple
+    run: TextRun | None = None  # a live run measures held-out text itself, as its chart shows
+
+
+def current_sample(subject: Subject) -> Sample | None:
+    """The Write tab's sample, remembered until the model or a setting changes."""
+    try:
+        config = sample_config()
+    except InputError as error:
+        for problem in error.problems:
+            st.error(describe(problem))
+        return None
+    vocab = subject.corpus.vocab
+    return state.text_cache(
+        "sample", (subject.key, config), lambda: generate(subject.model, vocab, config)
+    )
+
+
+def held_out_excerpt(subject: Subject, length: int) -> str:
+    """``length`` held-out characters from the start chosen on the units tab, beginning on a fresh
+    line (the held-out part itself starts mid-line) so line position and indentation read right."""
+    val = subject.corpus.val_text
+    start = min(int(st.session_state.get(EXCERPT_START, 0)), max(len(val) - length, 0))
+    start = val.find("\n", start, start + 200) + 1 or start
+    return val[start : start + length]
+
+
+def is_prose(subject: Subject) -> bool:
+    """The user's own text wraps like prose; code keeps its lines."""
+    return subject.corpus.name == "own"

@@ -63,6 +63,10 @@ def test_shipped_model_writes_colours_text_and_finds_units() -> None:
     at.slider(key="text-position").set_value(2).run()  # after "cla" comes "s"
     assert next_char_chart(at)["layout"]["title"]["text"].endswith("really: s)")
     at.button(key="text-resample").click().run()
+    at.radio(key="text-look").set_value("held_out").run()  # any point of held-out text, too
+    at.slider(key="text-position").set_value(5).run()
+    excerpt = at.get("html")[0].proto.body
+    assert "outline:3px" in excerpt and len(next_char_chart(at)["data"]) == 1
 
     # What one unit sees: another feature, then a unit by number, in h and in c, on the sample.
     at.selectbox(key="text-feature").select("line_position").run()
@@ -136,4 +140,5 @@ def test_keys_the_page_builds_from_names_exist(language: str) -> None:
         f"text.{k}" for k in ("source_held_out", "source_sample", "model_pretrained", "model_live")
     }
     built |= {f"text.state_{k}" for k in ("hidden", "cell", "hidden_name", "cell_name")}
+    built |= {f"text.look_{k}" for k in ("sample", "held_out")}
     assert built - set(catalog(language)) == set()
