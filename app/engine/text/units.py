@@ -103,10 +103,11 @@ def vowel(text: str) -> np.ndarray:
     return np.fromiter((c in VOWELS for c in text), dtype=np.float32, count=len(text))
 
 
+# The first is the page's default: on the shipped model a cell follows it clearly (see pretrain_char.py).
 FEATURES: dict[str, Callable[[str], np.ndarray]] = {
-    "quotes": in_quotes,
-    "brackets": bracket_depth,
     "line_position": line_position,
+    "brackets": bracket_depth,
+    "quotes": in_quotes,
     "indentation": indentation,
     "whitespace": whitespace,
     "vowel": vowel,

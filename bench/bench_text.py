@@ -1,0 +1,96 @@
+"""How fast is the text page? Training steps/s and characters sampled/s for the default live config,
+plus the one-off costs of looking inside the shipped model (exact pass, unit search, held-out text).
+
+One torch thread, as in the app. Medians of --repeats interleaved timings; the machine's load average is
+printed first, because other processes share the cores.
+
+Run: python bench/bench_text.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+from app.engine.text.checkpoint import load_checkpoint
+from app.engine.text.corpus import builtin_corpus, make_corpus, python_source
+from app.engine.text.run import TextConfig, TextRun, held_out
+from app.engine.text.sampling import SampleConfig, generate
+from app.engine.text.units import FEATURES, activations, search_units
+from app.ui.controls import SLICE_SECONDS, TICK_SECONDS
+
+
+def median_time(work: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (~15 s)")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    torch.set_num_threads(1)
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; torch {torch.__version__}"
+    )
+
+    config = TextConfig()
+    corpus = builtin_corpus(config.corpus)
+    run = TextRun(config, corpus)
+    run.train(steps=3)  # warm-up: first steps allocate
+    steps = 10 if args.quick else 30
+    step_time = median_time(lambda: run.train(steps=steps), repeats) / steps
+    sample = SampleConfig(length=300)
+    sample_time = median_time(lambda: generate(run.model, corpus.vocab, sample), repeats)
+    print(
+        f"default live config: {config.cell} hidden {config.hidden_size}, "
+        f"{'one-hot' if not config.embedding_dim else f'embedding {config.embedding_dim}'}, "
+        f"{config.seq_len} chars x batch {config.batch_size}, vocabulary {corpus.vocab.size}"
+    )
+    print(f"  training:   {1 / step_time:8.1f} steps/s  ({step_time * 1000:.1f} ms per step)")
+    print(
+        f"  per tick:   {SLICE_SECONDS / step_time:8.1f} steps in a {SLICE_SECONDS * 1000:.0f} ms "
+        f"slice, one tick every {(SLICE_SECONDS + TICK_SECONDS) * 1000:.0f} ms + drawing"
+    )
+    print(
+        f"  sampling:   {sample.length / sample_time:8.0f} chars/s  "
+        f"({sample_time * 1000:.0f} ms for {sample.length} characters)"
+    )
+
+    shipped = load_checkpoint()
+    python = make_corpus("python", python_source(), shipped.vocab)
+    text = python.val_text[:1500]
+    ids = shipped.vocab.encode(text)
+    look = median_time(lambda: activations(shipped.model, ids), repeats)
+    acts = activations(shipped.model, ids)
+    search = median_time(lambda: search_units(acts, FEATURES["quotes"](text)), repeats)
+    measure = median_time(lambda: held_out(shipped.model, python, 50_000), max(repeats // 2, 1))
+    shipped_sample = median_time(lambda: generate(shipped.model, shipped.vocab, sample), repeats)
+    states = sum(a.shape[1] for a in acts.values())
+    print(f"shipped model: {shipped.config.cell} hidden {shipped.config.hidden_size}")
+    rows = (
+        ("exact pass over 1500 characters (every h and c)", f"{look * 1000:.0f} ms"),
+        (f"unit search over its {states} states", f"{search * 1000:.1f} ms"),
+        ("held-out bits on 50,000 characters", f"{measure * 1000:.0f} ms"),
+        (
+            "sampling",
+            f"{sample.length / shipped_sample:.0f} chars/s "
+            f"({shipped_sample * 1000:.0f} ms for {sample.length})",
+        ),
+    )
+    for name, value in rows:
+        print(f"  {name + ':':<50}{value}")
+
+
+if __name__ == "__main__":
+    main()
