@@ -1,0 +1,474 @@
+"""Load test of the live training page: N sessions playing at once on one server.
+
+It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
+free port of 127.0.0.1) and opens N tabs on ``/train`` at once. The tabs are not browsers: each is a
+``load_client.Tab`` speaking Streamlit's own websocket protocol (protobuf ``BackMsg`` /
+``ForwardMsg``), clicking buttons by their widget ids and sending the live fragment's timer reruns
+exactly as the browser does (a fixed-rate timer at the ``run_every`` the server announces). Each tab
+presses Play, plays 6-10 s, presses Pause, Step and Play (0.5 s after seeing each answered), and
+repeats until the phase ends; then all tabs close at once.
+
+For each N (1, 10, 40) it reports:
+- steps per second per session while playing (median and slowest), read from the step counter the
+  server sends, and summed over sessions;
+- refreshes per second per session and the longest wait for one while playing: a refresh is a run
+  of the live fragment whose first chart (the loss) reached the tab; also the share of fragment
+  runs that reached it whole (Streamlit drops a run's still-queued deltas when the next run starts);
+- how long a press takes to take effect: from sending it until the message showing its effect
+  arrives (Pause: the Play button is back; Step: the counter moved; Play: the Pause button shows);
+- server memory (VmRSS from /proc) before the phase, with N sessions, and per session;
+- server and load-client CPU while playing, as shares of one core;
+- errors: exceptions drawn in the page, websocket errors, unanswered presses, server tracebacks;
+- the server's CPU time from 1 s to 4 s after all tabs closed: near zero means sessions that close
+  stop their training.
+Ratios are against N = 1 in the same run. The issue's aim (40 sessions on 2 cores: every session
+keeps refreshing, no press waits over 2 s) is judged at the end. The load client shares the
+machine's cores with the server: its CPU share is printed so it can be taken into account.
+
+Run from the repository root (after ``pip install -e .``)::
+
+    python bench/bench_load.py            # N = 1, 10, 40, 25 s of playing each: about 3 minutes
+    python bench/bench_load.py --quick    # N = 1, 3, 10 s each: under a minute
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from load_client import Tab
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "train"
+AIM_SECONDS = 2.0  # the issue: no press waits over 2 s; we hold refresh gaps to the same bound
+PLAY_BETWEEN = (6.0, 10.0)  # seconds a tab plays before its next Pause, Step, Play
+THINK = 0.5  # seconds between seeing a press answered and the next press
+PRESS_TIMEOUT = 15.0  # a press unanswered by then counts as failed
+IDLE_AFTER, IDLE_WINDOW = 1.0, 3.0  # when and how long to watch the server after tabs close
+IDLE_LIMIT = 0.05  # share of one core that still counts as "stopped"
+EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*)(?:Error|Exception|Disconnected)\b.*$", re.MULTILINE)
+TICKS = os.sysconf("SC_CLK_TCK")
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+
+
+@dataclass
+class Phase:
+    sessions: int
+    played: float = 0.0  # seconds from the first Play sent to the phase's end
+    load: list[float] = field(default_factory=list)  # connect to first page drawn, per tab
+    steps: list[float] = field(default_factory=list)  # steps/s per tab while playing
+    refreshes: list[float] = field(default_factory=list)  # fragment runs drawn/s per tab
+    runs: int = 0  # fragment runs started while playing, all tabs
+    whole: int = 0  # ... of which reached the tab whole (finished successfully)
+    gaps: list[float] = field(default_factory=list)  # longest wait for a refresh, per tab
+    timer_reruns: list[float] = field(default_factory=list)  # timer reruns sent/s per tab
+    received: list[float] = field(default_factory=list)  # KiB/s from the server per tab
+    presses: dict[str, list[float]] = field(default_factory=dict)  # answered, seconds
+    unanswered: int = 0
+    rss_before: float = 0.0  # MiB
+    rss_with: float = 0.0
+    threads: int = 0
+    server_cpu: float = 0.0  # share of one core while playing
+    event_loop_cpu: float = 0.0  # ... of it the server's main thread (the asyncio event loop)
+    client_cpu: float = 0.0
+    other_cpu: float = 0.0  # every other process on the machine, in cores
+    idle_cpu: float = 0.0  # server CPU seconds in IDLE_WINDOW after all tabs closed
+    errors: list[str] = field(default_factory=list)
+    interval: float | None = None  # the fragment timer the server asked for
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 1, 3 for 10 s each")
+    parser.add_argument("--seconds", type=float, help="playing time per phase (default 25)")
+    parser.add_argument("--sessions", help="the phases' N, comma-separated (default 1,10,40)")
+    parser.add_argument("--log", type=Path, help="copy the server's log here")
+    args = parser.parse_args()
+    counts = (1, 3) if args.quick else (1, 10, 40)
+    if args.sessions:
+        counts = tuple(int(n) for n in args.sessions.split(","))
+    seconds = args.seconds or (10.0 if args.quick else 25.0)
+
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="unrolled-load-") as tmp:
+        log_path = Path(tmp) / "streamlit.log"
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = start_app(port, log_path)
+        try:
+            wait_healthy(url, server, log_path, 60)
+            rss_idle = rss_mib(server.pid)
+            warm, phases = asyncio.run(run_phases(url, server.pid, log_path, counts, seconds))
+            rss_warm = rss_mib(server.pid)
+        except Exception:
+            print(f"--- streamlit log ---\n{log_path.read_text()}", file=sys.stderr)
+            raise
+        finally:
+            stop_app(server)
+            if args.log:
+                args.log.write_text(log_path.read_text())
+    report(phases, load, rss_idle, rss_warm, warm, seconds)
+    return 0
+
+
+async def run_phases(
+    url: str, pid: int, log_path: Path, counts: tuple[int, ...], seconds: float
+) -> tuple[float, list[Phase]]:
+    # One tab first, so the imports (torch, plotly) and first-run caches are not charged to N = 1.
+    warm = Tab(url, PAGE)
+    opened = time.perf_counter()
+    await warm.open(30)
+    if not await warm.wait_loaded(opened + 90):
+        raise RuntimeError(f"the warm-up tab never loaded /{PAGE}: {warm.errors}")
+    await warm.close()
+    warm_seconds = (warm.loaded_at or opened) - opened
+    await asyncio.sleep(IDLE_AFTER)
+    rng = random.Random(7)
+    return warm_seconds, [await run_phase(url, pid, log_path, n, seconds, rng) for n in counts]
+
+
+async def run_phase(
+    url: str, pid: int, log_path: Path, n: int, seconds: float, rng: random.Random
+) -> Phase:
+    phase = Phase(n, rss_before=rss_mib(pid))
+    log_start = log_path.stat().st_size
+    tabs = [Tab(url, PAGE) for _ in range(n)]
+    opened = time.perf_counter()
+    results = await asyncio.gather(*(tab.open(30) for tab in tabs), return_exceptions=True)
+    phase.errors += [f"connect: {r!r}" for r in results if isinstance(r, BaseException)]
+    live = [tab for tab, r in zip(tabs, results, strict=True) if not isinstance(r, BaseException)]
+    load_deadline = time.perf_counter() + 30 + 2 * n
+    loaded = await asyncio.gather(*(tab.wait_loaded(load_deadline) for tab in live))
+    live = [tab for tab, ok in zip(live, loaded, strict=True) if ok]
+    phase.load = [tab.loaded_at - opened for tab in live if tab.loaded_at is not None]
+
+    cpu0, loop0, client0 = cpu_seconds(pid), cpu_seconds(pid, pid), time.process_time()
+    busy0, start = machine_busy(), time.perf_counter()
+    end = start + seconds
+
+    def record(kind: str, latency: float | None) -> None:
+        if latency is None:
+            phase.unanswered += 1
+        else:
+            phase.presses.setdefault(kind, []).append(latency)
+
+    played = await asyncio.gather(*(drive(tab, end, rng, record) for tab in live))
+    wall = time.perf_counter() - start
+    phase.played = wall
+    phase.server_cpu = (cpu_seconds(pid) - cpu0) / wall
+    phase.event_loop_cpu = (cpu_seconds(pid, pid) - loop0) / wall
+    phase.client_cpu = (time.process_time() - client0) / wall
+    machine = (machine_busy() - busy0) / wall
+    phase.other_cpu = max(0.0, machine - phase.server_cpu - phase.client_cpu)  # ticks are coarse
+    phase.rss_with, phase.threads = rss_mib(pid), threads(pid)
+
+    await asyncio.gather(*(tab.close() for tab in tabs))
+    await asyncio.sleep(IDLE_AFTER)
+    idle0 = cpu_seconds(pid)
+    await asyncio.sleep(IDLE_WINDOW)
+    phase.idle_cpu = cpu_seconds(pid) - idle0
+
+    for tab, segments in zip(live, played, strict=True):
+        measure_tab(phase, tab, segments)
+    for tab in tabs:
+        phase.errors += tab.errors
+    with log_path.open() as log:
+        log.seek(log_start)
+        phase.errors += [f"server log: {line}" for line in EXCEPTION.findall(log.read())]
+    phase.interval = next((tab.timer_interval for tab in live if tab.timer_interval), None)
+    return phase
+
+
+async def drive(
+    tab: Tab, end: float, rng: random.Random, record: Callable[[str, float | None], None]
+) -> list[tuple[float, float]]:
+    """Play, then Pause, Step, Play every 6-10 s until ``end``; returns the playing intervals."""
+    segments: list[tuple[float, float]] = []
+    await asyncio.sleep(rng.uniform(0, 1))  # a room does not press in the same millisecond
+
+    async def press(key: str, effect: Callable[[Tab], bool], kind: str) -> bool:
+        latency = await tab.press(key, effect, time.perf_counter() + PRESS_TIMEOUT)
+        record(kind, latency)
+        return latency is not None
+
+    while await press("train-play", lambda t: t.shows("train-pause"), "Play"):
+        start = time.perf_counter()
+        pause_at = start + rng.uniform(*PLAY_BETWEEN)
+        if pause_at >= end:
+            await asyncio.sleep(max(0.0, end - start))
+            segments.append((start, end))
+            break
+        await asyncio.sleep(pause_at - start)
+        segments.append((start, time.perf_counter()))
+        if not await press("train-pause", lambda t: t.shows("train-play"), "Pause"):
+            break
+        await asyncio.sleep(THINK)
+        before = tab.steps() or 0
+        if not await press("train-step", lambda t, b=before: (t.steps() or 0) > b, "Step"):
+            break
+        await asyncio.sleep(THINK)
+    return segments
+
+
+def measure_tab(phase: Phase, tab: Tab, segments: list[tuple[float, float]]) -> None:
+    playing = sum(b - a for a, b in segments)
+    if playing <= 0:
+        return
+    steps = refreshes = 0
+    longest = 0.0
+    for a, b in segments:
+        shown = [r for r in tab.readings if a <= r.at <= b]
+        if len(shown) >= 2:
+            steps += shown[-1].steps - shown[0].steps
+        done = [t for t in tab.refreshes() if a <= t <= b]
+        refreshes += len(done)
+        runs = [run for run in tab.fragment_runs if a <= run.started <= b]
+        phase.runs += len(runs)
+        phase.whole += sum(run.finished for run in runs)
+        marks = [a, *done, b]
+        longest = max(longest, *(y - x for x, y in zip(marks, marks[1:], strict=False)))
+    phase.steps.append(steps / playing)
+    phase.refreshes.append(refreshes / playing)
+    phase.gaps.append(longest)
+    phase.timer_reruns.append(tab.auto_reruns_sent / phase.played)
+    phase.received.append(tab.bytes_received / 1024 / phase.played)
+
+
+def report(
+    phases: list[Phase],
+    load: tuple[float, float, float],
+    rss_idle: float,
+    rss_warm: float,
+    warm: float,
+    seconds: float,
+) -> None:
+    base = phases[0]
+    interval = next((p.interval for p in phases if p.interval), None)
+    print(
+        f"Unrolled load test: /{PAGE} over Streamlit's websocket protocol, {os.cpu_count()} CPUs,"
+        f" load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the start"
+    )
+    print(
+        f"Each phase: N tabs open at once, press Play, play {seconds:.0f} s (Pause, Step, Play every"
+        f" {PLAY_BETWEEN[0]:.0f}-{PLAY_BETWEEN[1]:.0f} s); fragment timer every"
+        f" {interval * 1000:.0f} ms as the server asked"
+        if interval
+        else ""
+    )
+    print(
+        f"Server RSS: {rss_idle:.0f} MiB healthy, {rss_warm:.0f} MiB at the end; a warm-up tab"
+        f" drew the page {warm:.1f} s after connecting (first run: imports)"
+    )
+    rows: list[tuple[str, Callable[[Phase], str]]] = [
+        ("tabs loaded / opened", lambda p: f"{len(p.load)}/{p.sessions}"),
+        ("page drawn after connecting, median / max", lambda p: _pair(p.load, "s")),
+        ("steps/s per session, median", lambda p: _rate(p.steps, base.steps, statistics.median)),
+        ("steps/s per session, slowest", lambda p: _rate(p.steps, base.steps, min)),
+        ("steps/s summed over sessions", lambda p: _rate(p.steps, base.steps, sum)),
+        ("refreshes/s per session, median", lambda p: _rate(p.refreshes, base.refreshes)),
+        ("refreshes/s per session, slowest", lambda p: _rate(p.refreshes, base.refreshes, min)),
+        ("longest wait for a refresh, worst session", lambda p: _one(p.gaps, max, "s")),
+        ("fragment runs reaching the tab whole", lambda p: f"{p.whole}/{p.runs}"),
+        ("timer reruns sent/s per session, median", lambda p: _one(p.timer_reruns, fmt="/s")),
+        ("data received per session, median", lambda p: _one(p.received, fmt="KiB/s")),
+    ]
+    for kind in ("Pause", "Step", "Play"):
+        rows.append((f"{kind} answered, median / max (n)", lambda p, k=kind: _press(p, k)))
+    rows += [
+        ("presses unanswered after 15 s", lambda p: str(p.unanswered)),
+        ("server RSS before the phase", lambda p: f"{p.rss_before:.0f} MiB"),
+        ("server RSS with N sessions", lambda p: f"{p.rss_with:.0f} MiB"),
+        (
+            "  per session (delta / N)",
+            lambda p: f"{(p.rss_with - p.rss_before) / p.sessions:.1f} MiB",
+        ),
+        ("server threads with N sessions", lambda p: str(p.threads)),
+        ("server CPU while playing", lambda p: f"{p.server_cpu:.0%} of a core"),
+        ("  of which its event-loop thread", lambda p: f"{p.event_loop_cpu:.0%} of a core"),
+        ("server CPU per refresh drawn", _per_refresh),
+        ("load client CPU (this process)", lambda p: f"{p.client_cpu:.0%} of a core"),
+        ("other processes on the machine", lambda p: f"{p.other_cpu:.0%} of a core"),
+        ("errors", lambda p: str(len(p.errors))),
+        ("server CPU 1-4 s after tabs closed", lambda p: f"{p.idle_cpu * 1000:.0f} ms"),
+    ]
+    width = 44
+    print(f"\n{'':<{width}}" + "".join(f"{'N = ' + str(p.sessions):>24}" for p in phases))
+    for label, cell in rows:
+        print(f"{label:<{width}}" + "".join(f"{cell(p):>24}" for p in phases))
+    print("(ratios in brackets: against N = 1 in this run)")
+
+    for phase in phases:
+        counts = {error: phase.errors.count(error) for error in phase.errors}
+        for error, count in sorted(counts.items(), key=lambda item: -item[1])[:4]:
+            print(f"error at N = {phase.sessions} ({count}x): {error[:150]}")
+    stopped = all(p.idle_cpu / IDLE_WINDOW < IDLE_LIMIT for p in phases)
+    print(
+        f"\nSessions that close stop their training: {'yes' if stopped else 'NO'} (server CPU"
+        f" {', '.join(f'{p.idle_cpu * 1000:.0f} ms' for p in phases)} in {IDLE_WINDOW:.0f} s after"
+        f" the tabs closed; limit {IDLE_LIMIT:.0%} of a core)"
+    )
+    verdict(phases[-1])
+
+
+def verdict(phase: Phase) -> None:
+    """The issue's aim, judged honestly on the largest phase."""
+    presses = [x for xs in phase.presses.values() for x in xs]
+    worst_press = max(presses, default=float("inf"))
+    worst_gap = max(phase.gaps, default=float("inf"))
+    refreshing = len(phase.gaps) == phase.sessions and worst_gap <= AIM_SECONDS
+    responsive = phase.unanswered == 0 and worst_press <= AIM_SECONDS
+    held = refreshing and responsive
+    scope = "" if phase.sessions >= 40 else f" (only {phase.sessions} sessions in this run)"
+    print(
+        f"Aim, {phase.sessions} sessions on {os.cpu_count()} cores{scope}: every session keeps"
+        f" refreshing (longest wait <= {AIM_SECONDS:.0f} s) and no press waits over"
+        f" {AIM_SECONDS:.0f} s: {'HELD' if held else 'NOT HELD'}"
+    )
+    print(
+        f"  longest wait for a refresh {worst_gap:.2f} s, slowest press {worst_press:.2f} s,"
+        f" {phase.unanswered} unanswered, {len(phase.errors)} errors; the server used"
+        f" {phase.server_cpu:.0%} of a core (one process: the GIL runs its Python on one core at a"
+        f" time), other processes {phase.other_cpu:.0%}"
+    )
+
+
+def _rate(
+    values: list[float], base: list[float], how: Callable[[list[float]], float] = statistics.median
+) -> str:
+    if not values:
+        return "n/a"
+    value = how(values)
+    ratio = value / how(base) if base and how(base) > 0 else float("nan")
+    return f"{value:,.1f} ({ratio:.2f}x)"
+
+
+def _per_refresh(phase: Phase) -> str:
+    drawn = sum(phase.refreshes)
+    return f"{phase.server_cpu / drawn * 1000:.0f} ms CPU" if drawn else "n/a"
+
+
+def _one(
+    values: list[float], how: Callable[[list[float]], float] = statistics.median, fmt: str = ""
+) -> str:
+    return f"{how(values):.2f} {fmt}".strip() if values else "n/a"
+
+
+def _pair(values: list[float], unit: str) -> str:
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.2f} / {max(values):.2f} {unit}"
+
+
+def _press(phase: Phase, kind: str) -> str:
+    values = phase.presses.get(kind, [])
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.2f} / {max(values):.2f} s ({len(values)})"
+
+
+def rss_mib(pid: int) -> float:
+    return _status(pid, "VmRSS") / 1024  # kB
+
+
+def threads(pid: int) -> int:
+    return _status(pid, "Threads")
+
+
+def _status(pid: int, name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    raise KeyError(name)
+
+
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """utime + stime of the process (all its threads), or of one thread, from /proc."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
+    fields = Path(path).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # fields 14 and 15 of proc_pid_stat(5)
+
+
+def machine_busy() -> float:
+    """CPU seconds all processes have used, summed over cores, from /proc/stat."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICKS  # all but idle and iowait
+
+
+# Starting and stopping the server: as bench/bench_live.py and tests/e2e/conftest.py do.
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int, log_path: Path) -> subprocess.Popen:
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app/main.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,  # so .streamlit/config.toml is read
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with {server.returncode}:\n{log_path.read_text()}"
+            )
+        try:
+            with DIRECT.open(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    except ProcessLookupError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""A browser tab without the browser: one `Tab` speaks Streamlit's own websocket protocol to a live
+server (protobuf ``BackMsg`` up, ``ForwardMsg`` down), so a load test can open dozens of sessions.
+
+What it does as Streamlit 1.67's frontend does (read in its bundled JavaScript):
+- connects to ``ws://HOST/_stcore/stream`` with the subprotocol ``streamlit``; its first message is a
+  ``rerun_script`` with ``page_name`` = the URL path and no page hash, later ones carry the page's
+  ``page_script_hash`` from the ``navigation`` message;
+- a click is a full-app rerun carrying ``WidgetState(id=<id from the button's delta>,
+  trigger_value=True)``; the id looks like ``$$ID-<hash>-<user key>``;
+- an ``auto_rerun`` message (sent on every run of ``st.fragment(run_every=...)``) starts a fixed-rate
+  timer, ``setInterval``: every ``interval`` seconds it sends ``rerun_script(fragment_id=...,
+  is_auto_rerun=True)``, whether or not the last fragment run has finished (the server coalesces
+  them); a new full-app run (a ``new_session`` whose run names no fragment) and ``stop_auto_rerun``
+  cancel timers.
+
+What it leaves out: drawing; the forward-message cache (it lists no cached hashes, so the server
+sends every message in full); widget values other than the pressed button (the server keeps the
+previous ones).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ContextInfo
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+APP_DONE = ForwardMsg.FINISHED_SUCCESSFULLY
+COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
+
+
+@dataclass
+class FragmentRun:
+    """What one run of the live fragment delivered. Streamlit drops a run's deltas that are still
+    queued when the next run starts, and with the timer faster than a run that is usual."""
+
+    started: float  # perf_counter seconds: its new_session arrived
+    first_chart: float | None = None  # its first plotly chart (on the training page: the loss)
+    charts: int = 0
+    finished: bool = False  # its script_finished arrived as "fragment run successfully"
+
+
+@dataclass
+class Reading:
+    """The step counter (the page's first metric) as one run showed it."""
+
+    at: float  # perf_counter seconds, when the message arrived
+    steps: int
+    fragment: bool  # shown by a fragment run (the live timer) rather than a full-app run
+
+
+class Tab:
+    """One browser tab on one page. Times are ``time.perf_counter()`` seconds in this process."""
+
+    def __init__(self, url: str, page: str) -> None:
+        self.url = url  # http://127.0.0.1:PORT
+        self.page = page  # URL path of the page, e.g. "train"
+        self.buttons: dict[str, str] = {}  # user key -> widget id, in the latest full-app run
+        self.readings: list[Reading] = []
+        self.fragment_runs: list[FragmentRun] = []
+        self.errors: list[str] = []
+        self.loaded_at: float | None = None  # the first full-app run finished
+        self.auto_reruns_sent = 0
+        self.bytes_received = 0
+        self.timer_interval: float | None = None  # as the last auto_rerun message asked
+        self._ws: ClientConnection | None = None
+        self._page_hash = ""
+        self._full_runs = 0  # full-app runs started (each new_session that names no fragment)
+        self._first_metric_pending = False
+        self._fragment_run: FragmentRun | None = None  # the fragment run being received
+        self._timers: dict[str, tuple[float, asyncio.Task[None]]] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self._closing = False
+
+    async def open(self, timeout: float) -> None:
+        ws_url = self.url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self._ws = await connect(
+            ws_url,
+            subprotocols=[Subprotocol("streamlit")],
+            proxy=None,  # loopback only, whatever the environment says about proxies
+            compression=None,  # the server does not enable websocket compression by default
+            max_size=None,
+            ping_interval=None,  # browsers do not ping; they answer the server's pings
+            open_timeout=timeout,
+        )
+        self._reader = asyncio.create_task(self._read(), name="tab-reader")
+        await self._send_rerun(page_name=self.page)
+
+    async def wait_loaded(self, deadline: float) -> bool:
+        return await self._wait(lambda: self.loaded_at is not None and bool(self.buttons), deadline)
+
+    async def press(self, key: str, effect: Callable[[Tab], bool], deadline: float) -> float | None:
+        """Click the button with user key ``key``; seconds until a full-app run started after the
+        click makes ``effect`` true, or None if it did not by ``deadline``."""
+        widget_id = self.buttons.get(key)
+        if widget_id is None:
+            self.errors.append(f"no button {key!r} on the page")
+            return None
+        runs_before = self._full_runs
+        sent = time.perf_counter()
+        await self._send_rerun(widgets=[WidgetState(id=widget_id, trigger_value=True)])
+        answered = await self._wait(
+            lambda: self._full_runs > runs_before and effect(self), deadline
+        )
+        return time.perf_counter() - sent if answered else None
+
+    def refreshes(self) -> list[float]:
+        """When the live fragment visibly refreshed: a fragment run's first chart arrived."""
+        return [run.first_chart for run in self.fragment_runs if run.first_chart is not None]
+
+    def shows(self, key: str) -> bool:
+        return key in self.buttons
+
+    def steps(self) -> int | None:
+        return self.readings[-1].steps if self.readings else None
+
+    async def close(self) -> None:
+        self._closing = True
+        for _, timer in self._timers.values():
+            timer.cancel()
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._ws.close(), 5)
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+
+    # --- the protocol -------------------------------------------------------------------------
+
+    async def _send_rerun(
+        self,
+        widgets: list[WidgetState] | None = None,
+        fragment_id: str = "",
+        page_name: str = "",
+    ) -> None:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = ""
+        state.page_script_hash = self._page_hash
+        state.page_name = page_name
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = bool(fragment_id)
+        state.widget_states.widgets.extend(widgets or [])
+        state.context_info.CopyFrom(
+            ContextInfo(timezone="UTC", timezone_offset=0, locale="en-US", url=self.url)
+        )
+        assert self._ws is not None
+        await self._ws.send(msg.SerializeToString())
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        try:
+            async for data in self._ws:
+                self.bytes_received += len(data)
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._handle(msg, time.perf_counter())
+                self._changed.set()
+        except ConnectionClosed as closed:
+            if not self._closing:
+                self.errors.append(f"websocket closed by the server: {closed}")
+        except Exception as exc:  # a bench records what went wrong and carries on
+            self.errors.append(f"reader: {exc!r}")
+        finally:
+            self._changed.set()
+
+    def _handle(self, msg: ForwardMsg, now: float) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self._first_metric_pending = True
+            self._fragment_run = None
+            if msg.metadata.run.fragment_ids:
+                self._fragment_run = FragmentRun(now)
+                self.fragment_runs.append(self._fragment_run)
+            else:  # a full-app run: the browser drops its timers
+                self._full_runs += 1
+                self.buttons = {}
+                self._cancel_timers(list(self._timers))
+        elif kind == "navigation":
+            self._page_hash = msg.navigation.page_script_hash
+        elif kind == "auto_rerun":
+            self._start_timer(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
+        elif kind == "stop_auto_rerun":
+            self._cancel_timers(list(msg.stop_auto_rerun.fragment_ids))
+        elif kind == "delta":
+            self._handle_delta(msg, now)
+        elif kind == "script_finished":
+            status = msg.script_finished
+            if status == FRAGMENT_DONE and self._fragment_run is not None:
+                self._fragment_run.finished = True
+            elif status == APP_DONE and self.loaded_at is None:
+                self.loaded_at = now
+            elif status == COMPILE_ERROR:
+                self.errors.append("script compile error")
+        elif kind == "ref_hash":
+            self.errors.append("unexpected ref_hash: this client caches nothing")
+
+    def _handle_delta(self, msg: ForwardMsg, now: float) -> None:
+        delta = msg.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "button":
+            widget_id = element.button.id
+            self.buttons[widget_id.split("-", 2)[-1]] = widget_id
+        elif kind == "plotly_chart" and self._fragment_run is not None:
+            run = self._fragment_run
+            run.charts += 1
+            run.first_chart = run.first_chart or now
+        elif kind == "exception":
+            self.errors.append(f"exception in the page: {element.exception.message}")
+        elif kind == "metric" and self._first_metric_pending and msg.metadata.delta_path[0] == 0:
+            self._first_metric_pending = False
+            try:
+                steps = int(element.metric.body.replace(",", ""))
+            except ValueError:
+                self.errors.append(f"step counter reads {element.metric.body!r}")
+                return
+            self.readings.append(Reading(now, steps, fragment=bool(delta.fragment_id)))
+
+    def _start_timer(self, fragment_id: str, interval: float) -> None:
+        self.timer_interval = interval
+        current = self._timers.get(fragment_id)
+        if current is not None and current[0] == interval:
+            return  # the browser keeps a running timer with the same interval
+        self._cancel_timers([fragment_id])
+        task = asyncio.create_task(self._tick(fragment_id, interval), name="tab-timer")
+        self._timers[fragment_id] = (interval, task)
+
+    def _cancel_timers(self, fragment_ids: list[str]) -> None:
+        for fragment_id in fragment_ids:
+            entry = self._timers.pop(fragment_id, None)
+            if entry is not None:
+                entry[1].cancel()
+
+    async def _tick(self, fragment_id: str, interval: float) -> None:
+        """setInterval: a fixed rate; a late tick is not made up for."""
+        due = time.perf_counter() + interval
+        while not self._closing:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            try:
+                await self._send_rerun(fragment_id=fragment_id)
+            except ConnectionClosed:
+                return
+            self.auto_reruns_sent += 1
+            due = max(due + interval, time.perf_counter())
+
+    async def _wait(self, condition: Callable[[], bool], deadline: float) -> bool:
+        while not condition():
+            left = deadline - time.perf_counter()
+            if left <= 0 or (self._reader is not None and self._reader.done()):
+                return condition()
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+        return True
