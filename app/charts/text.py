@@ -138,7 +138,8 @@ def unit_trace_figure(
             "showgrid": False,
             "title": labels.series[1],
             "rangemode": "tozero",
-            "nticks": 4,
+            "tickmode": "auto",  # not synced to the unit's grid: the feature keeps round ticks
+            "nticks": 5,
             "tickfont": fig.layout.yaxis.tickfont,
             "title_font": fig.layout.yaxis.title.font,
         },
