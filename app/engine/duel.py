@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -114,29 +115,31 @@ class Duel:
         self.step = 0
         self.reached: dict[str, int | None] = dict.fromkeys(self.runs)
         self.steps_per_second = math.nan
+        self.lock = threading.RLock()  # as Run.lock: a press and the live fragment may overlap
 
     def train(self, steps: int | None = None, seconds: float | None = None) -> int:
         if steps is None and seconds is None:
             steps = 1
         if steps is not None and steps <= 0:
             return 0
-        start, done = time.perf_counter(), 0
-        while not self.diverged:
-            x, y = self.task.batch(self.config.batch_size, self.generator)
-            for run in self.runs.values():
-                run.train_on(x, y)
-            self.step += 1
-            done += 1
-            if self.step % CHECK_EVERY == 0:
-                self._check_targets()
-            if (steps is not None and done >= steps) or (
-                seconds is not None and time.perf_counter() - start >= seconds
-            ):
-                break
-        elapsed = time.perf_counter() - start
-        if done and elapsed > 0:
-            self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
-        return done
+        with self.lock:
+            start, done = time.perf_counter(), 0
+            while not self.diverged:
+                x, y = self.task.batch(self.config.batch_size, self.generator)
+                for run in self.runs.values():
+                    run.train_on(x, y)
+                self.step += 1
+                done += 1
+                if self.step % CHECK_EVERY == 0:
+                    self._check_targets()
+                if (steps is not None and done >= steps) or (
+                    seconds is not None and time.perf_counter() - start >= seconds
+                ):
+                    break
+            elapsed = time.perf_counter() - start
+            if done and elapsed > 0:
+                self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
+            return done
 
     @property
     def diverged(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 
 import torch
@@ -27,6 +28,9 @@ class Run:
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
         self.config = config.check()
         self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
+        # A button press starts a new script thread while the live fragment's thread may still be in
+        # its training slice: whoever trains or reads the run holds this (re-entrant) lock.
+        self.lock = threading.RLock()
         self.task = task if task is not None else build_task(config.task)
         # Every random draw of this run comes from here: sessions are threads of one process.
         self.generator = torch.Generator().manual_seed(config.seed)
@@ -49,19 +53,20 @@ class Run:
             steps = 1
         if steps is not None and steps <= 0:
             return 0
-        start = time.perf_counter()
-        done = 0
-        while not self.diverged:
-            self._train_step()
-            done += 1
-            if steps is not None and done >= steps:
-                break
-            if seconds is not None and time.perf_counter() - start >= seconds:
-                break
-        elapsed = time.perf_counter() - start
-        if done and elapsed > 0:
-            self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
-        return done
+        with self.lock:
+            start = time.perf_counter()
+            done = 0
+            while not self.diverged:
+                self._train_step()
+                done += 1
+                if steps is not None and done >= steps:
+                    break
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
+            elapsed = time.perf_counter() - start
+            if done and elapsed > 0:
+                self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
+            return done
 
     def retune(self, config: RunConfig) -> None:
         """Take new live settings (learning rate, momentum, clipping) without losing what was learned."""
@@ -75,20 +80,23 @@ class Run:
 
     def evaluate(self) -> Evaluation:
         """Validation predictions and score at the current step (cached until the next step)."""
-        if self._evaluation is None:
-            self._evaluation = evaluate(self.model, self.task)
-        return self._evaluation
+        with self.lock:
+            if self._evaluation is None:
+                self._evaluation = evaluate(self.model, self.task)
+            return self._evaluation
 
     def trace(self, count: int = 1, start: int = 0) -> Trace:
         """An exact look inside the model on ``count`` validation samples."""
         x = self.task.x_val[start : start + count]
         y = self.task.y_val[start : start + count]
-        return trace(self.model, x, y)
+        with self.lock:
+            return trace(self.model, x, y)
 
     def train_on(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """One step on a given batch (a duel feeds the same batch to every model)."""
-        if not self.diverged:
-            self._train_step((x, y))
+        with self.lock:
+            if not self.diverged:
+                self._train_step((x, y))
 
     def _train_step(self, batch: tuple[torch.Tensor, torch.Tensor] | None = None) -> None:
         config = self.config

@@ -16,7 +16,8 @@ from app.engine.duel import DUEL_CELLS, MATCHES, Duel, DuelConfig, sweep
 from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
-from app.ui.controls import advance, tick
+from app.ui.controls import live as live_tick
+from app.ui.controls import tick
 from app.ui.i18n import t
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
@@ -95,8 +96,7 @@ def render_duel_live() -> None:
         duel = state.duel()
         if duel is None:
             return
-        advance(duel, "duel")
-        _draw(duel)
+        live_tick(duel, lambda: _draw(duel), "duel")
 
     live()
 

@@ -18,7 +18,8 @@ from app.charts.training import Labels, grad_norm_figure
 from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import advance, tick
+from app.ui.controls import live as live_tick
+from app.ui.controls import tick
 from app.ui.i18n import t
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
@@ -30,13 +31,16 @@ def render_gradients_live() -> None:
         run = state.run()
         if run is None:
             return
-        advance(run)
-        log = state.gradient_log(run)
-        stale = not log.entries or (log.entries[-1].step != run.step and not state.playing())
-        maybe_look(run, log, force=stale)
-        _draw(run)
+        live_tick(run, lambda: _look_and_draw(run))
 
     live()
+
+
+def _look_and_draw(run: Run) -> None:
+    log = state.gradient_log(run)
+    stale = not log.entries or (log.entries[-1].step != run.step and not state.playing())
+    maybe_look(run, log, force=stale)
+    _draw(run)
 
 
 def _draw(run: Run) -> None:

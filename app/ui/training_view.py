@@ -18,7 +18,8 @@ from app.charts.training import (
 )
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import advance, tick
+from app.ui.controls import live as live_tick
+from app.ui.controls import tick
 from app.ui.i18n import t
 
 
@@ -28,8 +29,7 @@ def render_live() -> None:
         run = state.run()
         if run is None:
             return
-        advance(run)
-        _draw(run)
+        live_tick(run, lambda: _draw(run))
 
     live()
 
