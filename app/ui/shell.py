@@ -18,7 +18,8 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.35rem; line-height: 1.5; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
-[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 3rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 </style>
