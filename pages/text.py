@@ -35,22 +35,23 @@ subject = None
 if choice == "pretrained" and shipped is not None:
     checkpoint, corpus = shipped
     st.caption(t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info))
-    subject = Subject(checkpoint.model, corpus, ("pretrained",))
+    subject = Subject(checkpoint.model, corpus)
     title = t("text.corpus_python")
 elif run is not None:
     render_controls(run, prefix="text", flag="text")
     render_text_live()
-    subject = Subject(run.model, run.corpus, ("live", run.uid, run.step), run)
+    subject = Subject(run.model, run.corpus, run)
     title = t(f"text.corpus_{run.config.corpus}")
     st.caption(t("text.inside_step", step=run.step))
 if subject is not None:
-    render_corpus_summary(subject.corpus, title)
-    write, units, held_out = st.tabs(
-        [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
-    )
-    with write:
-        render_write(subject)
-    with units:
-        render_units(subject)
-    with held_out:
-        render_held_out(subject)
+    with subject.reading():
+        render_corpus_summary(subject.corpus, title)
+        write, units, held_out = st.tabs(
+            [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+        )
+        with write:
+            render_write(subject)
+        with units:
+            render_units(subject)
+        with held_out:
+            render_held_out(subject)

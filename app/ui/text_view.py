@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,7 +16,8 @@ from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_te
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
-from app.ui.controls import advance, tick
+from app.ui.controls import live as live_tick
+from app.ui.controls import tick
 from app.ui.i18n import describe, t
 from models.sequence import SequenceModel
 
@@ -143,8 +145,7 @@ def render_text_live() -> None:
         run = state.text_run()
         if run is None:
             return
-        advance(run, "text")
-        _draw(run)
+        live_tick(run, lambda: _draw(run), "text")
 
     live()
 
@@ -219,12 +220,21 @@ def sample_config(length: int | None = None) -> SampleConfig:
 
 @dataclass(frozen=True)
 class Subject:
-    """The model being looked at, the corpus it reads, and a key that changes with its weights."""
+    """The model being looked at and the corpus it reads: the shipped model, or the live run (which
+    also measures held-out text itself, as its chart shows)."""
 
     model: SequenceModel
     corpus: Corpus
-    key: tuple
-    run: TextRun | None = None  # a live run measures held-out text itself, as its chart shows
+    run: TextRun | None = None
+
+    @property
+    def key(self) -> tuple:
+        """Changes whenever the weights do: what the caches of samples and activations hang on."""
+        return ("pretrained",) if self.run is None else ("live", self.run.uid, self.run.step)
+
+    def reading(self) -> AbstractContextManager:
+        """Hold while reading a live model: the fragment's thread may be training it."""
+        return self.run.lock if self.run is not None else nullcontext()
 
 
 def current_sample(subject: Subject) -> Sample | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -85,3 +86,15 @@ def test_learning_rate_changes_live(toy) -> None:
     run.train(steps=2)
     run.retune(TextConfig(**{**SMALL.__dict__, "learning_rate": 0.01}))
     assert run.optimizer.param_groups[0]["lr"] == 0.01 and run.step == 2
+
+
+def test_training_waits_while_a_reader_holds_the_lock(toy) -> None:
+    """The page reads the live model in one thread while the fragment may train it in another."""
+    run = TextRun(SMALL, toy)
+    worker = threading.Thread(target=run.train, kwargs={"steps": 1})
+    with run.lock:
+        worker.start()
+        worker.join(timeout=0.3)
+        assert worker.is_alive() and run.step == 0
+    worker.join(timeout=10)
+    assert run.step == 1

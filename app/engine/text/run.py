@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -102,6 +103,9 @@ class TextRun:
         self.config = config.check()
         self.corpus = corpus
         self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
+        # A press (Step, a tab's widget) runs the script in a new thread while the live fragment's
+        # thread may be in its training slice: whoever trains or reads the model holds this lock.
+        self.lock = threading.RLock()
         if len(corpus.train_ids) <= config.seq_len + 1:
             raise InputError(
                 Problem(
@@ -134,31 +138,34 @@ class TextRun:
             steps = 1
         if steps is not None and steps <= 0:
             return 0
-        start = time.perf_counter()
-        done = 0
-        while not self.diverged:
-            self._train_step()
-            done += 1
-            if steps is not None and done >= steps:
-                break
-            if seconds is not None and time.perf_counter() - start >= seconds:
-                break
-        elapsed = time.perf_counter() - start
-        if done and elapsed > 0:
-            self.steps_per_second = done / elapsed
-        return done
+        with self.lock:
+            start = time.perf_counter()
+            done = 0
+            while not self.diverged:
+                self._train_step()
+                done += 1
+                if steps is not None and done >= steps:
+                    break
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
+            elapsed = time.perf_counter() - start
+            if done and elapsed > 0:
+                self.steps_per_second = done / elapsed
+            return done
 
     def retune(self, config: TextConfig) -> None:
         """A new learning rate, taken at once, without losing what was learned."""
-        self.config = config.check()
-        for group in self.optimizer.param_groups:
-            group["lr"] = config.learning_rate
+        with self.lock:
+            self.config = config.check()
+            for group in self.optimizer.param_groups:
+                group["lr"] = config.learning_rate
 
     def held_out(self) -> HeldOut:
         """Held-out bits per character at the current step (cached until the next step)."""
-        if self._held_out is None:
-            self._held_out = held_out(self.model, self.corpus, LIVE_EVAL_CHARS)
-        return self._held_out
+        with self.lock:
+            if self._held_out is None:
+                self._held_out = held_out(self.model, self.corpus, LIVE_EVAL_CHARS)
+            return self._held_out
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Random windows of the training text: inputs and the same windows shifted by one."""
