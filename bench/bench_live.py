@@ -32,14 +32,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +45,7 @@ from playwright.sync_api import sync_playwright
 from app.engine.config import RunConfig
 from app.engine.run import Run
 from app.ui.controls import MAX_SLICE, TICK_SECONDS
+from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 
 # The app trains on one torch thread per session; the engine baseline does the same.
 torch.set_num_threads(1)
@@ -267,65 +264,6 @@ def report(startup: Startup, playing: Playing, engines: tuple[float, float], loa
     )
     for label, value in rows:
         print(label if value is None else f"{label:<62} {value}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(port: int, log_path: Path) -> subprocess.Popen:
-    with log_path.open("w") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app/main.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,  # so .streamlit/config.toml is read
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited with {server.returncode}:\n{log_path.read_text()}"
-            )
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)  # bounded by the deadline; short, since this is part of what is timed
-    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
-
-
-def stop_app(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(10)
-    except ProcessLookupError:
-        pass
 
 
 def _count(text: str) -> float:

@@ -38,10 +38,7 @@ import asyncio
 import os
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from load_client import Tab
+
+from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "train"
@@ -409,65 +408,6 @@ def machine_busy() -> float:
 
 
 # Starting and stopping the server: as bench/bench_live.py and tests/e2e/conftest.py do.
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(port: int, log_path: Path) -> subprocess.Popen:
-    with log_path.open("w") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app/main.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,  # so .streamlit/config.toml is read
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited with {server.returncode}:\n{log_path.read_text()}"
-            )
-        try:
-            with DIRECT.open(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
-
-
-def stop_app(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(10)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":
