@@ -1,0 +1,51 @@
+"""How many sessions of this server process are playing right now, so every live page can slow its
+refresh when a lecture hall shares one server, instead of all of them stalling together.
+
+One process runs all its sessions' Python on one core (the GIL). A live refresh costs ~0.1 s of CPU,
+so ten sessions refreshing three times a second already ask for more than a core has; then runs pile
+up behind each other and none reaches the browser (bench/bench_load.py). With the number of playing
+sessions known, each session's timer stretches to keep the total within a core.
+
+The meter holds only opaque tokens and timestamps: no session can read another's model or data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import streamlit as st
+
+WINDOW_SECONDS = 3.0  # a session counts as playing if it refreshed this recently
+_TOKEN = "load_token"
+
+
+class LoadMeter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, float] = {}
+
+    def beat(self, token: str) -> None:
+        with self._lock:
+            self._seen[token] = time.monotonic()
+
+    def playing(self) -> int:
+        now = time.monotonic()
+        with self._lock:
+            self._seen = {k: t for k, t in self._seen.items() if now - t < WINDOW_SECONDS}
+            return len(self._seen)
+
+
+@st.cache_resource
+def meter() -> LoadMeter:
+    """One meter per server process (shared on purpose: it is the process's load, not anyone's data)."""
+    return LoadMeter()
+
+
+def beat() -> None:
+    meter().beat(st.session_state.setdefault(_TOKEN, uuid.uuid4().hex))
+
+
+def playing_sessions() -> int:
+    return max(1, meter().playing())
