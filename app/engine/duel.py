@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -12,7 +11,8 @@ import torch
 
 from app.engine.config import RunConfig
 from app.engine.problems import InputError, Problem
-from app.engine.run import Run, smoothed
+from app.engine.run import Run
+from app.engine.slices import Slices
 from app.engine.tasks import Task, TaskConfig, build_task
 from models.sequence import parameter_count
 
@@ -101,7 +101,7 @@ def hidden_for(config: RunConfig, target: int) -> int:
     )
 
 
-class Duel:
+class Duel(Slices):
     """Every step draws one batch and feeds it to each model in turn, so they advance together."""
 
     def __init__(self, config: DuelConfig) -> None:
@@ -117,29 +117,13 @@ class Duel:
         self.steps_per_second = math.nan
         self.lock = threading.RLock()  # as Run.lock: a press and the live fragment may overlap
 
-    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
-        if steps is None and seconds is None:
-            steps = 1
-        if steps is not None and steps <= 0:
-            return 0
-        with self.lock:
-            start, done = time.perf_counter(), 0
-            while not self.diverged:
-                x, y = self.task.batch(self.config.batch_size, self.generator)
-                for run in self.runs.values():
-                    run.train_on(x, y)
-                self.step += 1
-                done += 1
-                if self.step % CHECK_EVERY == 0:
-                    self._check_targets()
-                if (steps is not None and done >= steps) or (
-                    seconds is not None and time.perf_counter() - start >= seconds
-                ):
-                    break
-            elapsed = time.perf_counter() - start
-            if done and elapsed > 0:
-                self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
-            return done
+    def _train_step(self) -> None:
+        x, y = self.task.batch(self.config.batch_size, self.generator)
+        for run in self.runs.values():
+            run.train_on(x, y)
+        self.step += 1
+        if self.step % CHECK_EVERY == 0:
+            self._check_targets()
 
     @property
     def diverged(self) -> bool:

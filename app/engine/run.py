@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-import time
 
 import torch
 from torch import nn
@@ -13,6 +12,7 @@ from torch import nn
 from app.engine.config import RunConfig, needs_new_model
 from app.engine.history import History
 from app.engine.metrics import Evaluation, evaluate
+from app.engine.slices import Slices
 from app.engine.tasks import Task, build_task
 from models.init import initialise, spectral_radius
 from models.sequence import ModelSpec, SequenceModel
@@ -22,7 +22,7 @@ EVAL_EVERY = 10
 _RUN_IDS = itertools.count(1)  # steps between validation losses and W_hh spectra
 
 
-class Run:
+class Run(Slices):
     """One model learning one task. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
@@ -46,27 +46,6 @@ class Run:
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
-
-    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
-        """Train ``steps`` steps, or for ``seconds`` (at least one step); returns the steps done."""
-        if steps is None and seconds is None:
-            steps = 1
-        if steps is not None and steps <= 0:
-            return 0
-        with self.lock:
-            start = time.perf_counter()
-            done = 0
-            while not self.diverged:
-                self._train_step()
-                done += 1
-                if steps is not None and done >= steps:
-                    break
-                if seconds is not None and time.perf_counter() - start >= seconds:
-                    break
-            elapsed = time.perf_counter() - start
-            if done and elapsed > 0:
-                self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
-            return done
 
     def retune(self, config: RunConfig) -> None:
         """Take new live settings (learning rate, momentum, clipping) without losing what was learned."""
@@ -151,11 +130,6 @@ class Run:
     def _diverge(self, loss_value: float) -> None:
         self.diverged_at = self.step + 1
         self.history.record(self.step + 1, {"loss": loss_value}, force=True)
-
-
-def smoothed(previous: float, latest: float, weight: float = 0.3) -> float:
-    """An exponential moving average, so the speed shown does not jump from one refresh to the next."""
-    return latest if math.isnan(previous) else (1 - weight) * previous + weight * latest
 
 
 def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> SequenceModel:

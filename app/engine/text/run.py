@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +13,7 @@ from torch.nn import functional as F
 
 from app.engine.history import History
 from app.engine.problems import InputError, Problem
+from app.engine.slices import Slices
 from app.engine.text.corpus import Corpus
 from models.init import initialise
 from models.recurrent import CELL_KINDS
@@ -96,7 +96,7 @@ class HeldOut:
         return 2.0**self.unigram_bits
 
 
-class TextRun:
+class TextRun(Slices):
     """One character model learning one corpus. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: TextConfig, corpus: Corpus) -> None:
@@ -131,27 +131,6 @@ class TextRun:
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
-
-    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
-        """Train ``steps`` steps, or for ``seconds`` (at least one step); returns the steps done."""
-        if steps is None and seconds is None:
-            steps = 1
-        if steps is not None and steps <= 0:
-            return 0
-        with self.lock:
-            start = time.perf_counter()
-            done = 0
-            while not self.diverged:
-                self._train_step()
-                done += 1
-                if steps is not None and done >= steps:
-                    break
-                if seconds is not None and time.perf_counter() - start >= seconds:
-                    break
-            elapsed = time.perf_counter() - start
-            if done and elapsed > 0:
-                self.steps_per_second = done / elapsed
-            return done
 
     def retune(self, config: TextConfig) -> None:
         """A new learning rate, taken at once, without losing what was learned."""
