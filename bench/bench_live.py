@@ -46,22 +46,11 @@ from app.engine.config import RunConfig
 from app.engine.run import Run
 from app.ui.controls import MAX_SLICE, TICK_SECONDS
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
 # The app trains on one torch thread per session; the engine baseline does the same.
 torch.set_num_threads(1)
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 60_000
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PLAY = ".st-key-train-play button"
@@ -128,14 +117,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to play (default 10)")
     args = parser.parse_args()
 
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: install Debian's chromium", file=sys.stderr)
         return 2
     load = os.getloadavg()[0]
     engine_before = engine_steps_per_second()
     with tempfile.TemporaryDirectory(prefix="unrolled-bench-") as tmp, sync_playwright() as pw:
         log_path = Path(tmp) / "streamlit.log"
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
         port = free_port()

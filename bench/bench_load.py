@@ -51,7 +51,6 @@ from load_client import Tab
 
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "train"
 AIM_SECONDS = 2.0  # the issue: no press waits over 2 s; we hold refresh gaps to the same bound
 PLAY_BETWEEN = (6.0, 10.0)  # seconds a tab plays before its next Pause, Step, Play

@@ -10,6 +10,7 @@ import pandas as pd
 
 from app.engine.problems import InputError, Problem
 from app.engine.tasks import Task, TaskInfo
+from app.engine.tasks.base import window_problem
 from app.engine.tasks.series import series_task
 
 UPLOAD = TaskInfo(
@@ -49,7 +50,7 @@ def numeric_columns(data: bytes) -> dict[str, np.ndarray]:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, decimal="," if sep == ";" else ".", engine="python"
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv_error()) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as error:
         raise InputError(
             Problem(
                 "problem.csv_parse",
@@ -76,19 +77,10 @@ def numeric_columns(data: bytes) -> dict[str, np.ndarray]:
 
 def upload_task(values: np.ndarray, window: int) -> Task:
     """Windows of the uploaded series; the last fifth validates."""
-    if window >= int(len(values) * 0.2) - 1:
-        raise InputError(
-            Problem(
-                "problem.window",
-                f"a window of {window} is longer than the validation part of the series",
-                {"window": window, "length": len(values)},
-            )
-        )
+    too_long = window_problem(window, len(values))
+    if too_long is not None:
+        raise InputError(too_long)
     return series_task(UPLOAD, values, window)
-
-
-def csv_error() -> type[Exception]:
-    return csv.Error
 
 
 def _delimiter(text: str) -> str:

@@ -58,6 +58,33 @@ class History:
     def names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.columns if n.startswith(prefix))
 
+    def state(self) -> dict[str, object]:
+        """Everything needed to rebuild this history (columns as float64 arrays)."""
+        return {
+            "capacity": self.capacity,
+            "stride": self.stride,
+            "first": self._first,
+            "forced": sorted(self._forced),
+            "columns": {
+                name: np.asarray(values, dtype=np.float64) for name, values in self.columns.items()
+            },
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> History:
+        """The inverse of ``state()``; raises ValueError if the columns do not line up."""
+        history = cls(capacity=int(state["capacity"]), stride=int(state["stride"]))
+        history.columns = {
+            str(name): [float(v) for v in values] for name, values in state["columns"].items()
+        }
+        lengths = {len(column) for column in history.columns.values()}
+        if len(lengths) > 1:
+            raise ValueError("history columns differ in length")
+        history._rows = lengths.pop() if lengths else 0
+        history._first = None if state["first"] is None else int(state["first"])
+        history._forced = {float(s) for s in state["forced"]}
+        return history
+
     def _thin(self) -> None:
         self.stride *= 2
         steps = self.columns["step"]

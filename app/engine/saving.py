@@ -26,22 +26,17 @@ MAX_BYTES = 50 * 1024 * 1024
 
 
 def save_run(run: Run) -> bytes:
-    history = run.history
+    history_state = run.history.state()
     payload = {
         "format": FORMAT,
         "version": VERSION,
         "config": to_flat(run.config),
         "model": run.model.state_dict(),
         "optimizer": run.optimizer.state_dict(),
+        # Columns as tensors: weights_only loading reads tensors, not numpy arrays.
         "history": {
-            "capacity": history.capacity,
-            "stride": history.stride,
-            "first": history._first,
-            "forced": sorted(history._forced),
-            "columns": {
-                name: torch.tensor(values, dtype=torch.float64)
-                for name, values in history.columns.items()
-            },
+            **history_state,
+            "columns": {name: torch.from_numpy(v) for name, v in history_state["columns"].items()},
         },
         "step": run.step,
         "diverged_at": run.diverged_at,
@@ -88,7 +83,7 @@ def load_run(data: bytes) -> Run:
         return _rebuild(payload)
     except InputError:
         raise
-    except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as error:
+    except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError) as error:
         raise InputError(
             Problem(
                 "problem.save_contents",
@@ -114,17 +109,8 @@ def _rebuild(payload: dict) -> Run:
     run.model.load_state_dict(payload["model"])
     run.optimizer.load_state_dict(payload["optimizer"])
     saved = payload["history"]
-    history = History(capacity=int(saved["capacity"]), stride=int(saved["stride"]))
-    history.columns = {
-        str(name): [float(v) for v in values.tolist()] for name, values in saved["columns"].items()
-    }
-    lengths = {len(column) for column in history.columns.values()}
-    if len(lengths) > 1:
-        raise ValueError("history columns differ in length")
-    history._rows = lengths.pop() if lengths else 0
-    history._first = None if saved["first"] is None else int(saved["first"])
-    history._forced = {float(s) for s in saved["forced"]}
-    run.history = history
+    columns = {name: values.tolist() for name, values in saved["columns"].items()}
+    run.history = History.from_state({**saved, "columns": columns})
     run.step = int(payload["step"])
     run.diverged_at = None if payload["diverged_at"] is None else int(payload["diverged_at"])
     run._last_eval = int(payload["last_eval"])

@@ -95,6 +95,19 @@ def render_controls(target: Trainable, prefix: str = "train", flag: str = "run")
     )
 
 
+def live_fragment(draw: Callable[[Trainable], None], flag: str = "run") -> None:
+    """A page's live part: a fragment that reruns on the timer while playing, trains a slice of the
+    session's run (or duel, or text run: ``flag``) and draws it with ``draw``."""
+
+    @st.fragment(run_every=define_tick(flag))
+    def fragment() -> None:
+        target = GETTERS[flag]()
+        if target is not None:
+            live(target, lambda: draw(target), flag)
+
+    fragment()
+
+
 def live(target: Trainable, draw: Callable[[], None], flag: str = "run") -> None:
     """One tick of the live fragment: train a slice (when playing), then draw, timing the drawing."""
     if state.playing(flag):

@@ -16,8 +16,7 @@ from app.engine.duel import DUEL_CELLS, MATCHES, Duel, DuelConfig, sweep
 from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
-from app.ui.controls import define_tick
-from app.ui.controls import live as live_tick
+from app.ui.controls import live_fragment
 from app.ui.i18n import t
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
@@ -91,14 +90,7 @@ def render_duel_settings() -> None:
 
 
 def render_duel_live() -> None:
-    @st.fragment(run_every=define_tick("duel"))
-    def live() -> None:
-        duel = state.duel()
-        if duel is None:
-            return
-        live_tick(duel, lambda: _draw(duel), "duel")
-
-    live()
+    live_fragment(_draw, "duel")
 
 
 def _draw(duel: Duel) -> None:

@@ -18,22 +18,14 @@ from app.charts.training import Labels, grad_norm_figure
 from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import define_tick
-from app.ui.controls import live as live_tick
+from app.ui.controls import live_fragment
 from app.ui.i18n import t
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
 
 def render_gradients_live() -> None:
-    @st.fragment(run_every=define_tick())
-    def live() -> None:
-        run = state.run()
-        if run is None:
-            return
-        live_tick(run, lambda: _look_and_draw(run))
-
-    live()
+    live_fragment(_look_and_draw)
 
 
 def _look_and_draw(run: Run) -> None:

@@ -75,7 +75,7 @@ def render_sidebar() -> None:
 
 
 def finish_page() -> None:
-    """Call last on every page: show queued notices and mirror the setup in the URL."""
+    """Call last on every page: mirror the setup in the URL (pages show notices themselves)."""
     write_link()
 
 

@@ -16,8 +16,7 @@ from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_te
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
-from app.ui.controls import define_tick
-from app.ui.controls import live as live_tick
+from app.ui.controls import live_fragment
 from app.ui.i18n import describe, t
 from models.sequence import SequenceModel
 
@@ -140,14 +139,7 @@ def render_corpus_summary(corpus: Corpus, title: str) -> None:
 
 
 def render_text_live() -> None:
-    @st.fragment(run_every=define_tick("text"))
-    def live() -> None:
-        run = state.text_run()
-        if run is None:
-            return
-        live_tick(run, lambda: _draw(run), "text")
-
-    live()
+    live_fragment(_draw, "text")
 
 
 def _draw(run: TextRun) -> None:

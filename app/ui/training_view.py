@@ -18,20 +18,12 @@ from app.charts.training import (
 )
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import define_tick
-from app.ui.controls import live as live_tick
+from app.ui.controls import live_fragment
 from app.ui.i18n import t
 
 
 def render_live() -> None:
-    @st.fragment(run_every=define_tick())
-    def live() -> None:
-        run = state.run()
-        if run is None:
-            return
-        live_tick(run, lambda: _draw(run))
-
-    live()
+    live_fragment(_draw)
 
 
 def _draw(run: Run) -> None:

@@ -16,18 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy  # noqa: F401  (re-exported)
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_SECONDS = 60  # generous: a cold CI machine reads torch from disk
 TIMEOUT_MS = 20_000  # default for every Playwright wait and expect()
 VIEWPORT = {"width": 1400, "height": 1000}

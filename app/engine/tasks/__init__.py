@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.engine.problems import InputError, Problem
-from app.engine.tasks.base import Scaler, Task, TaskConfig, TaskInfo
+from app.engine.tasks.base import Scaler, Task, TaskConfig, TaskInfo, window_problem
 from app.engine.tasks.memory import ADDING, RECALL, adding, recall
 from app.engine.tasks.series import (
     LESSON,
     SEATTLE,
     SINE,
+    SINE_LENGTH,
     SYNTHETIC,
     lesson_temperature,
     seattle_series,
@@ -54,20 +55,19 @@ def task_problems(config: TaskConfig) -> list[Problem]:
         return [Problem("problem.task", f"unknown task {config.name!r}", {"name": config.name})]
     info = TASKS[config.name][0]
     problems = _range_problems(config, info.params)
-    series_length = {
-        "seattle_temperature": len(seattle_series()),
-        "synthetic_temperature": config.days,
-    }
-    length = series_length.get(config.name, 2000 if config.name == "sine" else None)
-    if length is not None and "window" in info.params and config.window >= int(length * 0.2) - 1:
-        problems.append(
-            Problem(
-                "problem.window",
-                f"a window of {config.window} is longer than the validation part of the series",
-                {"window": config.window, "length": length},
-            )
-        )
+    length = _series_length(config)
+    if length is not None and "window" in info.params:
+        too_long = window_problem(config.window, length)
+        if too_long is not None:
+            problems.append(too_long)
     return problems
+
+
+def _series_length(config: TaskConfig) -> int | None:
+    """How long the series a forecasting task windows is (read from disk only for Seattle)."""
+    if config.name == "seattle_temperature":
+        return len(seattle_series())
+    return {"synthetic_temperature": config.days, "sine": SINE_LENGTH}.get(config.name)
 
 
 def _range_problems(config: TaskConfig, params: tuple[str, ...]) -> list[Problem]:

@@ -9,6 +9,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from app.engine.problems import Problem
+
 Batch = tuple[Tensor, Tensor]
 Stream = Callable[[int, torch.Generator], Batch]
 
@@ -117,12 +119,27 @@ def forecast_task(
     )
 
 
+VALIDATION_SHARE = 0.2  # the last fifth of a series validates
+TRAIN_SHARE = 1 - VALIDATION_SHARE
+
+
 def chronological_split(
-    series: np.ndarray, window: int, share: float = 0.8
+    series: np.ndarray, window: int, share: float = TRAIN_SHARE
 ) -> tuple[np.ndarray, ...]:
     """Train on the past, validate on the future; the validation part starts with its own window."""
     cut = int(len(series) * share)
     return series[:cut], series[cut - window :]
+
+
+def window_problem(window: int, length: int) -> Problem | None:
+    """The refusal for a window that leaves the validation part of a ``length``-long series empty."""
+    if window < int(length * VALIDATION_SHARE) - 1:
+        return None
+    return Problem(
+        "problem.window",
+        f"a window of {window} is longer than the validation part of the series",
+        {"window": window, "length": length},
+    )
 
 
 def _tensor(values: np.ndarray) -> Tensor:

@@ -47,6 +47,7 @@ SYNTHETIC = TaskInfo(
     ("window", "days", "noise"),
     "forecast",
 )
+SINE_LENGTH = 2000
 SINE = TaskInfo(
     "sine",
     "A noisy sine wave: the hidden state must carry the phase.",
@@ -84,7 +85,7 @@ def synthetic_temperature(config: TaskConfig) -> Task:
 
 def sine(config: TaskConfig) -> Task:
     generator = torch.Generator().manual_seed(config.seed)
-    steps = np.arange(2000)
+    steps = np.arange(SINE_LENGTH)
     noise = torch.randn(len(steps), generator=generator, dtype=torch.float64).numpy()
     series = np.sin(2 * np.pi * config.frequency * steps) + config.noise * noise
     train, val = chronological_split(series, config.window)
