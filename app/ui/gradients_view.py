@@ -78,6 +78,30 @@ def _draw(run: Run) -> None:
         st.plotly_chart(fig, key="grad-horizon-chart", width="stretch")
         st.caption(t("grad.aid_horizon"))
 
+    if len(run.history):
+        _history_charts(run, big)
+    else:  # nothing to plot over training steps yet: say so rather than show empty axes
+        st.info(t("grad.after_training"), icon=":material/info:")
+
+    if not run.diverged:
+        found = spectrum(run, layer=0)
+        fig = spectrum_figure(
+            found.eigenvalues,
+            found.singular_values,
+            Labels(
+                t("grad.spectrum_title", radius=found.radius),
+                t("grad.index"),
+                "",
+                (t("grad.eigenvalues"), t("grad.singular_values"), t("grad.unit_circle")),
+            ),
+            big,
+        )
+        st.plotly_chart(fig, key="grad-spectrum-chart", width="stretch")
+        st.caption(t(f"grad.aid_spectrum_{run.config.cell}"))
+
+
+def _history_charts(run: Run, big: bool) -> None:
+    """Per-parameter gradient norms and the global norm with clipping, over training steps."""
     history = run.history
     steps = history.array("step")
     left, right = st.columns(2)
@@ -106,22 +130,6 @@ def _draw(run: Run) -> None:
         )
         st.plotly_chart(fig, key="grad-clip-chart", width="stretch")
         st.caption(t("grad.aid_clip"))
-
-    if not run.diverged:
-        found = spectrum(run, layer=0)
-        fig = spectrum_figure(
-            found.eigenvalues,
-            found.singular_values,
-            Labels(
-                t("grad.spectrum_title", radius=found.radius),
-                t("grad.index"),
-                "",
-                (t("grad.eigenvalues"), t("grad.singular_values"), t("grad.unit_circle")),
-            ),
-            big,
-        )
-        st.plotly_chart(fig, key="grad-spectrum-chart", width="stretch")
-        st.caption(t(f"grad.aid_spectrum_{run.config.cell}"))
 
 
 def _symbol(name: str) -> str:
