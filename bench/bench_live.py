@@ -44,7 +44,7 @@ from playwright.sync_api import sync_playwright
 
 from app.engine.config import RunConfig
 from app.engine.run import Run
-from app.ui.controls import MAX_SLICE, TICK_SECONDS
+from app.ui.pacing import MAX_SLICE, TICKS
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -226,7 +226,7 @@ def report(startup: Startup, playing: Playing, engines: tuple[float, float], loa
             "  interval between refreshes",
             f"{_ms(statistics.median(gaps)) if gaps else 'n/a'} median, "
             f"{_ms(max(gaps)) if gaps else 'n/a'} max  "
-            f"(timer asks for {TICK_SECONDS * 1000:.0f} ms, slice {MAX_SLICE * 1000:.0f} ms)",
+            f"(timer asks for {TICKS[0] * 1000:.0f} ms, slice {MAX_SLICE * 1000:.0f} ms)",
         ),
         ("  step-counter changes", f"{len(counts) / window:6.2f} /s"),
         ("  loss chart re-created as a new plotly element", f"{playing.mounts / window:6.2f} /s"),

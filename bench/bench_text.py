@@ -22,7 +22,7 @@ from app.engine.text.corpus import builtin_corpus, make_corpus, python_source
 from app.engine.text.run import TextConfig, TextRun, held_out
 from app.engine.text.sampling import SampleConfig, generate
 from app.engine.text.units import FEATURES, activations, search_units
-from app.ui.controls import MAX_SLICE, TICK_SECONDS
+from app.ui.pacing import MAX_SLICE, TICKS
 
 
 def median_time(work: Callable[[], object], repeats: int) -> float:
@@ -60,7 +60,7 @@ def main() -> None:
     print(f"  training:   {1 / step_time:8.1f} steps/s  ({step_time * 1000:.1f} ms per step)")
     print(
         f"  per tick:   {MAX_SLICE / step_time:8.1f} steps in a {MAX_SLICE * 1000:.0f} ms "
-        f"slice at most, one tick every {TICK_SECONDS * 1000:.0f} ms"
+        f"slice at most, one tick every {TICKS[0] * 1000:.0f} ms"
     )
     print(
         f"  sampling:   {sample.length / sample_time:8.0f} chars/s  "

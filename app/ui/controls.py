@@ -16,19 +16,8 @@ import streamlit as st
 from app.ui import state
 from app.ui.i18n import t
 from app.ui.load_meter import beat, playing_sessions
+from app.ui.pacing import TICKS, choose_tick, slice_for
 from app.ui.settings import load_preset
-
-# While playing, the browser asks for a fragment rerun every TICK_SECONDS (a setInterval: whether or
-# not the last run finished). A run that outlasts the tick is cut short by the next one and its charts
-# never reach the page, so each run trains only for what the tick leaves after drawing: the slice
-# adapts to the measured drawing time (bench/bench_load.py found this out the hard way).
-TICK_SECONDS = (
-    0.3  # alone on the server; with more sessions playing the tick stretches (see tick())
-)
-MAX_TICK = 4.8
-MAX_SLICE = 0.2
-MIN_SLICE = 0.02
-HEADROOM = 0.07  # transport and the browser's side of a refresh
 
 
 class Trainable(Protocol):
@@ -103,30 +92,45 @@ def live_fragment(draw: Callable[[Trainable], None], flag: str = "run") -> None:
     def fragment() -> None:
         target = GETTERS[flag]()
         if target is not None:
-            live(target, lambda: draw(target), flag)
+            timer_run = not st.session_state.get(f"full_run:{flag}", False)
+            live(target, lambda: draw(target), flag, train=timer_run)
 
-    fragment()
+    # Run from here, the fragment is part of a full-app run (a press, a setting, a page load): it
+    # only draws, so the press is answered at once. Its timer reruns skip this code and train.
+    st.session_state[f"full_run:{flag}"] = True
+    try:
+        fragment()
+    finally:
+        st.session_state[f"full_run:{flag}"] = False
 
 
-def live(target: Trainable, draw: Callable[[], None], flag: str = "run") -> None:
-    """One tick of the live fragment: train a slice (when playing), then draw, timing the drawing."""
+def live(
+    target: Trainable, draw: Callable[[], None], flag: str = "run", train: bool = True
+) -> None:
+    """One tick of the live fragment: train a slice (when playing and ``train``), then draw, timing
+    the drawing in CPU seconds of this thread (waiting for other sessions' threads is not drawing)."""
     if state.playing(flag):
         beat()
         if tick(flag) != st.session_state.get(f"defined_tick:{flag}"):
             st.rerun(scope="app")  # the server's load changed: redefine the fragment's timer
     with target.lock:  # a press may be training the same object in another thread
-        advance(target, flag)
-        start = time.perf_counter()
+        if train:
+            advance(target, flag)
+        start = time.thread_time()
         draw()
-        cost = time.perf_counter() - start
+        cost = time.thread_time() - start
         previous = st.session_state.get(f"draw_cost:{flag}", cost)
         st.session_state[f"draw_cost:{flag}"] = 0.7 * previous + 0.3 * cost
 
 
 def slice_seconds(flag: str = "run") -> float:
-    """Training time per tick: what the tick leaves after the last drawing, within bounds."""
-    drawing = st.session_state.get(f"draw_cost:{flag}", 0.08)
-    return min(MAX_SLICE, max(MIN_SLICE, (tick(flag) or TICK_SECONDS) - drawing - HEADROOM))
+    """Training time per tick (app/ui/pacing.py) for this session's last measured drawing."""
+    seconds = tick(flag) or TICKS[0]
+    return slice_for(seconds, playing_sessions(), _drawing(flag))
+
+
+def _drawing(flag: str) -> float:
+    return st.session_state.get(f"draw_cost:{flag}", 0.03)
 
 
 def advance(target: Trainable, flag: str = "run") -> None:
@@ -139,16 +143,12 @@ def advance(target: Trainable, flag: str = "run") -> None:
 
 
 def tick(flag: str = "run") -> float | None:
-    """The live fragment's run_every (None while paused): 0.3 s alone, doubling as more sessions of
-    this process play, so that all of them together stay within the one core a process can use.
-    Each playing session needs about 0.2 s of wall time plus 0.1 s per session sharing the core."""
+    """The live fragment's run_every (None while paused): 0.3 s alone, stretching as more sessions
+    of this process play (app/ui/pacing.py)."""
     if not state.playing(flag):
         return None
-    needed = 0.2 + 0.1 * playing_sessions()
-    seconds = TICK_SECONDS
-    while seconds < needed - 1e-9 and seconds < MAX_TICK:
-        seconds *= 2  # powers of two: the timer changes rarely, and each change is a full rerun
-    return seconds
+    current = st.session_state.get(f"defined_tick:{flag}")
+    return choose_tick(playing_sessions(), _drawing(flag), current)
 
 
 def define_tick(flag: str = "run") -> float | None:

@@ -1,10 +1,11 @@
 """How many sessions of this server process are playing right now, so every live page can slow its
 refresh when a lecture hall shares one server, instead of all of them stalling together.
 
-One process runs all its sessions' Python on one core (the GIL). A live refresh costs ~0.1 s of CPU,
-so ten sessions refreshing three times a second already ask for more than a core has; then runs pile
-up behind each other and none reaches the browser (bench/bench_load.py). With the number of playing
-sessions known, each session's timer stretches to keep the total within a core.
+One process runs all its sessions' Python on one core (the GIL). A live refresh costs tens of
+milliseconds of CPU besides its training, so ten sessions refreshing three times a second ask for
+more than a core has; then runs pile up behind each other and none reaches the browser
+(bench/bench_load.py). With the number of playing sessions known, each session's timer stretches to
+keep the total within a share of the core (app/ui/pacing.py).
 
 The meter holds only opaque tokens and timestamps: no session can read another's model or data.
 """
@@ -17,7 +18,10 @@ import uuid
 
 import streamlit as st
 
-WINDOW_SECONDS = 3.0  # a session counts as playing if it refreshed this recently
+# A session counts as playing if it refreshed this recently: longer than the longest tick, or the
+# sessions refreshing slowest would drop out of the count, the tick would shrink, and every timer
+# would be redefined (a full rerun each) over and over.
+WINDOW_SECONDS = 10.0
 _TOKEN = "load_token"
 
 

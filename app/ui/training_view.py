@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app.charts.training import (
@@ -84,9 +82,9 @@ def _draw(run: Run) -> None:
     with right:
         st.plotly_chart(_prediction_figure(run, big), key="train-prediction-chart", width="stretch")
         if run.task.info.name == "lesson_temperature":
-            st.dataframe(
-                _lesson_table(run), hide_index=True, width="stretch", key="train-lesson-table"
-            )
+            # Markdown, not st.dataframe: seven rows redrawn on every live refresh of every
+            # session, and a dataframe's Arrow encoding cost more than the three charts' building.
+            st.markdown(_lesson_table(run))
 
 
 def _prediction_figure(run: Run, big: bool):
@@ -128,17 +126,20 @@ def _prediction_figure(run: Run, big: bool):
     )
 
 
-def _lesson_table(run: Run) -> pd.DataFrame:
+def _lesson_table(run: Run) -> str:
+    """The lesson's windows as a Markdown table: inputs, the next day's truth, the prediction."""
     task = run.task
     inputs = task.to_units(task.x_val[:, :, 0])
     evaluation = run.evaluate()
-    return pd.DataFrame(
-        {
-            t("lesson.inputs"): [", ".join(f"{v:.0f}" for v in row) for row in inputs],
-            t("lesson.truth"): np.round(evaluation.truth, 1),
-            t("lesson.prediction"): np.round(evaluation.prediction, 1),
-        }
-    )
+    header = (t("lesson.inputs"), t("lesson.truth"), t("lesson.prediction"))
+    rows = [
+        (", ".join(f"{v:.0f}" for v in row), f"{truth:.1f}", f"{predicted:.1f}")
+        for row, truth, predicted in zip(
+            inputs, evaluation.truth, evaluation.prediction, strict=True
+        )
+    ]
+    lines = [header, ("---", "---:", "---:"), *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
 def _fmt(value: float, metric: str) -> str:

@@ -1,10 +1,10 @@
-"""The live timer stretches with the number of sessions playing in this server process."""
+"""The live timer stretches with the number of sessions playing in this server process, and all\ntheir refreshes together stay within a share of the one core the process can use."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.ui import controls, load_meter
+from app.ui import controls, load_meter, pacing
 from app.ui.load_meter import LoadMeter
 
 
@@ -21,15 +21,47 @@ def test_meter_counts_recent_players_only(monkeypatch: pytest.MonkeyPatch) -> No
     assert meter.playing() == 1
 
 
-@pytest.mark.parametrize(
-    ("sessions", "expected"), [(1, 0.3), (4, 0.6), (10, 1.2), (20, 2.4), (40, 4.8), (400, 4.8)]
-)
-def test_tick_doubles_as_sessions_share_the_core(
-    monkeypatch: pytest.MonkeyPatch, sessions: int, expected: float
+@pytest.mark.parametrize("sessions", [1, 2, 5, 10, 20, 40, 80, 400])
+@pytest.mark.parametrize("drawing", [0.005, 0.015, 0.05])
+def test_all_sessions_refreshes_together_stay_within_the_live_share(
+    sessions: int, drawing: float
 ) -> None:
+    tick = pacing.choose_tick(sessions, drawing)
+    slice_ = pacing.slice_for(tick, sessions, drawing)
+    assert tick in pacing.TICKS
+    assert pacing.MIN_SLICE <= slice_ <= pacing.MAX_SLICE
+    assert slice_ + drawing + pacing.HEADROOM <= tick + 1e-9  # done before the timer fires again
+    if sessions > 1 and tick < pacing.TICKS[-1]:  # the longest tick is a floor, not a promise
+        used = sessions * (slice_ + drawing + pacing.RUN_OVERHEAD) / tick
+        assert used <= pacing.LIVE_SHARE + 1e-9
+    if tick > pacing.TICKS[0]:  # and no shorter tick would have done
+        shorter = pacing.TICKS[pacing.TICKS.index(tick) - 1]
+        assert sessions * (drawing + pacing.RUN_OVERHEAD + pacing.MIN_SLICE) > (
+            pacing.LIVE_SHARE * shorter
+        )
+
+
+def test_a_lone_session_refreshes_fast_and_trains_most_of_the_tick() -> None:
+    tick = pacing.choose_tick(1, 0.015)
+    assert tick == pacing.TICKS[0] == 0.3
+    assert pacing.slice_for(tick, 1, 0.015) == pacing.MAX_SLICE
+
+
+def test_the_tick_stays_put_for_small_drops_in_load() -> None:
+    busy = pacing.choose_tick(40, 0.015)
+    assert pacing.choose_tick(36, 0.015, current=busy) == busy  # a few sessions paused
+    assert pacing.choose_tick(10, 0.015, current=busy) < busy  # most of the hall paused
+    assert pacing.choose_tick(80, 0.015, current=busy) > busy  # more load: stretch at once
+
+
+def test_the_page_asks_the_meter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(controls.state, "playing", lambda flag="run": True)
-    monkeypatch.setattr(controls, "playing_sessions", lambda: sessions)
-    assert controls.tick() == pytest.approx(expected)
+    monkeypatch.setattr(controls.st, "session_state", {"draw_cost:run": 0.015})
+    monkeypatch.setattr(controls, "playing_sessions", lambda: 1)
+    alone = controls.tick()
+    monkeypatch.setattr(controls, "playing_sessions", lambda: 40)
+    assert controls.tick() > alone
+    assert controls.slice_seconds() < pacing.slice_for(alone, 1, 0.015)
 
 
 def test_no_timer_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:
