@@ -1,7 +1,16 @@
-"""Shared look of every figure: readable on a laptop, larger on a projector."""
+"""Shared look of every figure: readable on a laptop, larger on a projector.
+
+Live pages redraw their figures several times a second for every session on the server, so figures
+are built in one step from plain dicts (``figure``): plotly validates them once. Building a figure
+with ``add_scatter`` and ``update_layout`` calls instead parses every property path anew and cost
+about 8 times more (bench/bench_charts.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 import plotly.graph_objects as go
 
 COLORS = {
@@ -17,29 +26,108 @@ COLORS = {
 }
 
 
-def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = None) -> go.Figure:
-    """Title, fonts, margins and a stable ``uirevision`` so zoom survives live refreshes."""
-    fig.update_layout(
-        title={"text": title, "font": {"size": 26 if big else 16}},
-        font={"size": 20 if big else 13},
-        height=height or (520 if big else 360),
-        margin={"l": 60, "r": 20, "t": 60 if big else 45, "b": 110 if big else 90},
+def style_layout(title: str, big: bool = False, height: int | None = None) -> dict[str, Any]:
+    """Title, fonts, margins, the legend under the plot and a stable ``uirevision``."""
+    return {
+        "title": {"text": title, "font": {"size": 26 if big else 16}},
+        "font": {"size": 20 if big else 13},
+        "height": height or (520 if big else 360),
+        "margin": {"l": 60, "r": 20, "t": 60 if big else 45, "b": 110 if big else 90},
         # Legend under the plot: above it, it collides with long (translated) titles.
-        legend={
+        "legend": {
             "orientation": "h",
             "yanchor": "top",
             "y": -0.22 if big else -0.3,
             "x": 0,
             "xanchor": "left",
+            "font": {"size": 17 if big else 12},
         },
-        uirevision="keep",
-    )
-    # Streamlit's chart theme sets axis fonts itself, so the projector sizes go on the axes directly.
-    axis_fonts = {
-        "tickfont": {"size": 17 if big else 12},
-        "title_font": {"size": 19 if big else 13},
+        "uirevision": "keep",
     }
-    fig.update_xaxes(**axis_fonts)
-    fig.update_yaxes(**axis_fonts)
-    fig.update_layout(legend_font_size=17 if big else 12)
+
+
+def axis(title: str = "", big: bool = False, **settings: Any) -> dict[str, Any]:
+    """One axis: its title, the shared fonts and any other axis settings (type, dtick, range...).
+    Streamlit's chart theme sets axis fonts itself, so the projector sizes go on the axes directly."""
+    return {
+        "title": {"text": title, "font": {"size": 19 if big else 13}},
+        "tickfont": {"size": 17 if big else 12},
+        **settings,
+    }
+
+
+def figure(
+    traces: list[dict[str, Any]],
+    title: str,
+    big: bool = False,
+    *,
+    xaxis: dict[str, Any] | None = None,
+    yaxis: dict[str, Any] | None = None,
+    height: int | None = None,
+    **layout: Any,
+) -> go.Figure:
+    """A styled figure built in one step from trace dicts (each with its ``type``) and layout."""
+    full = style_layout(title, big, height)
+    full["xaxis"] = xaxis if xaxis is not None else axis(big=big)
+    full["yaxis"] = yaxis if yaxis is not None else axis(big=big)
+    full.update(layout)
+    return go.Figure(data=traces, layout=full)
+
+
+def horizontal_line(y: float, color: str, dash: str = "dash") -> dict[str, Any]:
+    """A line across the whole plot at height ``y`` (what ``add_hline`` draws), as a layout shape."""
+    return {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": color, "dash": dash},
+    }
+
+
+def line(
+    x: Sequence[float] | np.ndarray | None,
+    y: Sequence[float] | np.ndarray,
+    name: str,
+    color: str,
+    width: float | None = None,
+    dash: str | None = None,
+) -> dict[str, Any]:
+    """A named line trace (``x=None``: plotted against the index)."""
+    stroke: dict[str, Any] = {"color": color}
+    if width is not None:
+        stroke["width"] = width
+    if dash is not None:
+        stroke["dash"] = dash
+    trace = {"type": "scatter", "y": y, "name": name, "mode": "lines", "line": stroke}
+    if x is not None:
+        trace["x"] = x
+    return trace
+
+
+def horizontal_line_label(y: float, text: str, position: str = "top left") -> dict[str, Any]:
+    """The words beside a ``horizontal_line``, as a layout annotation (what ``add_hline`` adds for
+    ``annotation_text`` and ``annotation_position``, e.g. "top left", "bottom right")."""
+    vertical, side = position.split()
+    return {
+        "text": text,
+        "showarrow": False,
+        "xref": "x domain",
+        "x": 0 if side == "left" else 1,
+        "xanchor": side,
+        "yref": "y",
+        "y": y,
+        "yanchor": "bottom" if vertical == "top" else "top",
+    }
+
+
+def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = None) -> go.Figure:
+    """The same look for a figure built step by step (subplots): every axis gets the fonts."""
+    fig.update_layout(style_layout(title, big, height))
+    fonts = {"tickfont": {"size": 17 if big else 12}, "title_font": {"size": 19 if big else 13}}
+    fig.update_xaxes(**fonts)
+    fig.update_yaxes(**fonts)
     return fig

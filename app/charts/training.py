@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from app.charts.style import COLORS, styled
+from app.charts.style import COLORS, axis, figure, horizontal_line, line
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,22 @@ def loss_figure(
 ) -> go.Figure:
     """Training loss every step; validation loss where it was measured (NaN elsewhere)."""
     measured = ~np.isnan(val_loss)
-    fig = go.Figure()
-    fig.add_scatter(
-        x=steps, y=loss, name=labels.series[0], mode="lines", line={"color": COLORS["train"]}
+    traces = [
+        line(steps, loss, labels.series[0], COLORS["train"]),
+        {
+            **line(steps[measured], val_loss[measured], labels.series[1], COLORS["val"]),
+            "mode": "lines+markers",
+            "marker": {"size": 5},
+        },
+    ]
+    scale = "log" if log_scale else "linear"
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big, type=scale, exponentformat="power"),
     )
-    fig.add_scatter(
-        x=steps[measured],
-        y=val_loss[measured],
-        name=labels.series[1],
-        mode="lines+markers",
-        line={"color": COLORS["val"]},
-        marker={"size": 5},
-    )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y, type="log" if log_scale else "linear", exponentformat="power")
-    return styled(fig, labels.title, big)
 
 
 def forecast_figure(
@@ -56,24 +57,13 @@ def forecast_figure(
 ) -> go.Figure:
     """Validation series in the data's own units: truth, the model, and 'tomorrow = today'."""
     x = np.arange(len(truth))
-    fig = go.Figure()
     names = labels.series
-    fig.add_scatter(
-        x=x, y=truth, name=names[0], mode="lines", line={"color": COLORS["truth"], "width": 2}
-    )
-    fig.add_scatter(
-        x=x, y=prediction, name=names[1], mode="lines", line={"color": COLORS["model"], "width": 2}
-    )
-    fig.add_scatter(
-        x=x,
-        y=persistence,
-        name=names[2],
-        mode="lines",
-        line={"color": COLORS["baseline"], "dash": "dot"},
-    )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big)
+    traces = [
+        line(x, truth, names[0], COLORS["truth"], width=2),
+        line(x, prediction, names[1], COLORS["model"], width=2),
+        line(x, persistence, names[2], COLORS["baseline"], dash="dot"),
+    ]
+    return figure(traces, labels.title, big, xaxis=axis(labels.x, big), yaxis=axis(labels.y, big))
 
 
 def scatter_figure(
@@ -82,24 +72,18 @@ def scatter_figure(
     """Predicted against true values: a perfect model sits on the diagonal."""
     low = float(min(truth.min(), prediction.min(), 0.0))
     high = float(max(truth.max(), prediction.max(), 2.0))
-    fig = go.Figure()
-    fig.add_scatter(
-        x=[low, high],
-        y=[low, high],
-        mode="lines",
-        name=labels.series[1],
-        line={"color": COLORS["baseline"], "dash": "dot"},
-    )
-    fig.add_scatter(
-        x=truth,
-        y=prediction,
-        mode="markers",
-        name=labels.series[0],
-        marker={"color": COLORS["model"], "size": 6, "opacity": 0.6},
-    )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big)
+    traces = [
+        line([low, high], [low, high], labels.series[1], COLORS["baseline"], dash="dot"),
+        {
+            "type": "scatter",
+            "x": truth,
+            "y": prediction,
+            "mode": "markers",
+            "name": labels.series[0],
+            "marker": {"color": COLORS["model"], "size": 6, "opacity": 0.6},
+        },
+    ]
+    return figure(traces, labels.title, big, xaxis=axis(labels.x, big), yaxis=axis(labels.y, big))
 
 
 def confusion_figure(
@@ -108,12 +92,20 @@ def confusion_figure(
     """How often each symbol (rows) was answered as each symbol (columns)."""
     counts = np.zeros((classes, classes), dtype=np.float32)
     np.add.at(counts, (truth.astype(int), prediction.astype(int)), 1)
-    fig = go.Figure(
-        go.Heatmap(z=counts, colorscale="Blues", showscale=False, texttemplate="%{z:.0f}")
+    heatmap = {
+        "type": "heatmap",
+        "z": counts,
+        "colorscale": "Blues",
+        "showscale": False,
+        "texttemplate": "%{z:.0f}",
+    }
+    return figure(
+        [heatmap],
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big, dtick=1),
+        yaxis=axis(labels.y, big, dtick=1, autorange="reversed"),
     )
-    fig.update_xaxes(title=labels.x, dtick=1)
-    fig.update_yaxes(title=labels.y, dtick=1, autorange="reversed")
-    return styled(fig, labels.title, big)
 
 
 def grad_norm_figure(
@@ -126,29 +118,27 @@ def grad_norm_figure(
     after: np.ndarray | None = None,
 ) -> go.Figure:
     """Global gradient norm before clipping (and after, if given); the threshold when clipping is on."""
-    fig = go.Figure()
-    fig.add_scatter(
-        x=steps, y=norm, name=labels.series[0], mode="lines", line={"color": COLORS["train"]}
-    )
+    traces = [line(steps, norm, labels.series[0], COLORS["train"])]
     if after is not None:
-        fig.add_scatter(
-            x=steps,
-            y=after,
-            name=labels.series[2],
-            mode="lines",
-            line={"color": COLORS["val"], "dash": "dot"},
-        )
+        traces.append(line(steps, after, labels.series[2], COLORS["val"], dash="dot"))
     fired = clipped > 0.5
     if fired.any():
-        fig.add_scatter(
-            x=steps[fired],
-            y=norm[fired],
-            name=labels.series[1],
-            mode="markers",
-            marker={"color": COLORS["clipped"], "size": 5},
+        traces.append(
+            {
+                "type": "scatter",
+                "x": steps[fired],
+                "y": norm[fired],
+                "name": labels.series[1],
+                "mode": "markers",
+                "marker": {"color": COLORS["clipped"], "size": 5},
+            }
         )
-    if threshold is not None:
-        fig.add_hline(y=threshold, line={"color": COLORS["clipped"], "dash": "dash"})
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y, type="log", exponentformat="power")
-    return styled(fig, labels.title, big)
+    shapes = [] if threshold is None else [horizontal_line(threshold, COLORS["clipped"])]
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big, type="log", exponentformat="power"),
+        shapes=shapes,
+    )
