@@ -29,6 +29,12 @@ Run from the repository root (after ``pip install -e .``)::
 
     python bench/bench_load.py            # N = 1, 10, 40, 25 s of playing each: about 3 minutes
     python bench/bench_load.py --quick    # N = 1, 3, 10 s each: under a minute
+    python bench/bench_load.py --replicas 2   # one app process per core behind deploy/nginx.conf
+
+With ``--replicas K`` it starts K app processes and Debian's nginx with ``deploy/nginx.conf`` (on free
+loopback ports, as tests/e2e/test_proxy.py does); each tab brings its own ``unrolled_replica`` cookie,
+as a student's browser keeps the one nginx hands out, and nginx spreads the tabs over the replicas.
+Server figures (CPU, memory, threads, log errors) are then summed over the replicas.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ from pathlib import Path
 
 from load_client import Tab
 
-from devtools.app_server import free_port, start_app, stop_app, wait_healthy
+from devtools.app_server import free_port, start_app, wait_healthy
+from devtools.proxy import COOKIE, NGINX, start_nginx, stop_all
 
 PAGE = "train"
 AIM_SECONDS = 2.0  # the issue: no press waits over 2 s; we hold refresh gaps to the same bound
@@ -61,6 +68,37 @@ IDLE_LIMIT = 0.05  # share of one core that still counts as "stopped"
 EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*)(?:Error|Exception|Disconnected)\b.*$", re.MULTILINE)
 TICKS = os.sysconf("SC_CLK_TCK")
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+
+
+@dataclass
+class Servers:
+    """The app processes under test (one, or the replicas behind nginx) and their logs."""
+
+    pids: list[int]
+    logs: list[Path]
+
+    def rss(self) -> float:
+        return sum(rss_mib(pid) for pid in self.pids)
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def event_loop_cpu(self) -> float:
+        return sum(cpu_seconds(pid, pid) for pid in self.pids)
+
+    def threads(self) -> int:
+        return sum(threads(pid) for pid in self.pids)
+
+    def log_sizes(self) -> list[int]:
+        return [log.stat().st_size for log in self.logs]
+
+    def log_errors(self, since: list[int]) -> list[str]:
+        errors = []
+        for log, start in zip(self.logs, since, strict=True):
+            with log.open() as text:
+                text.seek(start)
+                errors += [f"server log: {line}" for line in EXCEPTION.findall(text.read())]
+        return errors
 
 
 @dataclass
@@ -87,6 +125,7 @@ class Phase:
     idle_cpu: float = 0.0  # server CPU seconds in IDLE_WINDOW after all tabs closed
     errors: list[str] = field(default_factory=list)
     interval: float | None = None  # the fragment timer the server asked for
+    split: dict[str, int] = field(default_factory=dict)  # tabs per replica (nginx's access log)
 
 
 def main() -> int:
@@ -94,57 +133,95 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="N = 1, 3 for 10 s each")
     parser.add_argument("--seconds", type=float, help="playing time per phase (default 25)")
     parser.add_argument("--sessions", help="the phases' N, comma-separated (default 1,10,40)")
-    parser.add_argument("--log", type=Path, help="copy the server's log here")
+    parser.add_argument("--log", type=Path, help="copy the (first) server's log here")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="app processes behind nginx (default 1: no nginx)"
+    )
     args = parser.parse_args()
     counts = (1, 3) if args.quick else (1, 10, 40)
     if args.sessions:
         counts = tuple(int(n) for n in args.sessions.split(","))
     seconds = args.seconds or (10.0 if args.quick else 25.0)
+    if args.replicas > 1 and not NGINX.exists():
+        parser.error(f"--replicas needs {NGINX} (Debian's nginx)")
 
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="unrolled-load-") as tmp:
-        log_path = Path(tmp) / "streamlit.log"
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = start_app(port, log_path)
+        prefix = Path(tmp)
+        ports = [free_port() for _ in range(args.replicas)]
+        logs = [prefix / f"streamlit-{port}.log" for port in ports]
+        processes = [start_app(port, log) for port, log in zip(ports, logs, strict=True)]
+        direct = [f"http://127.0.0.1:{port}" for port in ports]
+        servers = Servers([p.pid for p in processes], logs)
         try:
-            wait_healthy(url, server, log_path, 60)
-            rss_idle = rss_mib(server.pid)
-            warm, phases = asyncio.run(run_phases(url, server.pid, log_path, counts, seconds))
-            rss_warm = rss_mib(server.pid)
+            for url, process, log in zip(direct, processes, logs, strict=True):
+                wait_healthy(url, process, log, 90)
+            url, access_log = direct[0], None
+            if args.replicas > 1:
+                port = free_port()
+                processes.append(start_nginx(prefix, port, [u[7:] for u in direct]))
+                url, access_log = f"http://127.0.0.1:{port}", prefix / "access.log"
+                wait_healthy(url, processes[-1], prefix / "error.log", 10)
+            rss_idle = servers.rss()
+            warm, phases = asyncio.run(
+                run_phases(url, direct, servers, access_log, counts, seconds)
+            )
+            rss_warm = servers.rss()
         except Exception:
-            print(f"--- streamlit log ---\n{log_path.read_text()}", file=sys.stderr)
+            for log in logs:
+                print(f"--- {log.name} ---\n{log.read_text()}", file=sys.stderr)
             raise
         finally:
-            stop_app(server)
+            stop_all(processes)
             if args.log:
-                args.log.write_text(log_path.read_text())
+                args.log.write_text(logs[0].read_text())
+    print(
+        f"{args.replicas} app process(es)"
+        + (" behind nginx (deploy/nginx.conf)" if args.replicas > 1 else "")
+    )
     report(phases, load, rss_idle, rss_warm, warm, seconds)
     return 0
 
 
 async def run_phases(
-    url: str, pid: int, log_path: Path, counts: tuple[int, ...], seconds: float
+    url: str,
+    direct: list[str],
+    servers: Servers,
+    access_log: Path | None,
+    counts: tuple[int, ...],
+    seconds: float,
 ) -> tuple[float, list[Phase]]:
-    # One tab first, so the imports (torch, plotly) and first-run caches are not charged to N = 1.
-    warm = Tab(url, PAGE)
-    opened = time.perf_counter()
-    await warm.open(30)
-    if not await warm.wait_loaded(opened + 90):
-        raise RuntimeError(f"the warm-up tab never loaded /{PAGE}: {warm.errors}")
-    await warm.close()
-    warm_seconds = (warm.loaded_at or opened) - opened
+    # One tab on each process first, straight to it, so the imports (torch, plotly) and first-run
+    # caches are not charged to N = 1.
+    warm_seconds = 0.0
+    for replica in direct:
+        warm = Tab(replica, PAGE)
+        opened = time.perf_counter()
+        await warm.open(30)
+        if not await warm.wait_loaded(opened + 90):
+            raise RuntimeError(f"the warm-up tab never loaded /{PAGE}: {warm.errors}")
+        await warm.close()
+        warm_seconds = max(warm_seconds, (warm.loaded_at or opened) - opened)
     await asyncio.sleep(IDLE_AFTER)
     rng = random.Random(7)
-    return warm_seconds, [await run_phase(url, pid, log_path, n, seconds, rng) for n in counts]
+    return warm_seconds, [
+        await run_phase(url, servers, access_log, n, seconds, rng) for n in counts
+    ]
 
 
 async def run_phase(
-    url: str, pid: int, log_path: Path, n: int, seconds: float, rng: random.Random
+    url: str,
+    servers: Servers,
+    access_log: Path | None,
+    n: int,
+    seconds: float,
+    rng: random.Random,
 ) -> Phase:
-    phase = Phase(n, rss_before=rss_mib(pid))
-    log_start = log_path.stat().st_size
-    tabs = [Tab(url, PAGE) for _ in range(n)]
+    phase = Phase(n, rss_before=servers.rss())
+    log_start = servers.log_sizes()
+    access_start = access_log.stat().st_size if access_log and access_log.exists() else 0
+    # A cookie per tab, as each student's browser keeps the one nginx hands out (ignored direct).
+    tabs = [Tab(url, PAGE, cookie=f"{COOKIE}=load-{n}-{i}-{rng.random()}") for i in range(n)]
     opened = time.perf_counter()
     results = await asyncio.gather(*(tab.open(30) for tab in tabs), return_exceptions=True)
     phase.errors += [f"connect: {r!r}" for r in results if isinstance(r, BaseException)]
@@ -154,7 +231,7 @@ async def run_phase(
     live = [tab for tab, ok in zip(live, loaded, strict=True) if ok]
     phase.load = [tab.loaded_at - opened for tab in live if tab.loaded_at is not None]
 
-    cpu0, loop0, client0 = cpu_seconds(pid), cpu_seconds(pid, pid), time.process_time()
+    cpu0, loop0, client0 = servers.cpu(), servers.event_loop_cpu(), time.process_time()
     busy0, start = machine_busy(), time.perf_counter()
     end = start + seconds
 
@@ -167,28 +244,41 @@ async def run_phase(
     played = await asyncio.gather(*(drive(tab, end, rng, record) for tab in live))
     wall = time.perf_counter() - start
     phase.played = wall
-    phase.server_cpu = (cpu_seconds(pid) - cpu0) / wall
-    phase.event_loop_cpu = (cpu_seconds(pid, pid) - loop0) / wall
+    phase.server_cpu = (servers.cpu() - cpu0) / wall
+    phase.event_loop_cpu = (servers.event_loop_cpu() - loop0) / wall
     phase.client_cpu = (time.process_time() - client0) / wall
     machine = (machine_busy() - busy0) / wall
     phase.other_cpu = max(0.0, machine - phase.server_cpu - phase.client_cpu)  # ticks are coarse
-    phase.rss_with, phase.threads = rss_mib(pid), threads(pid)
+    phase.rss_with, phase.threads = servers.rss(), servers.threads()
 
     await asyncio.gather(*(tab.close() for tab in tabs))
     await asyncio.sleep(IDLE_AFTER)
-    idle0 = cpu_seconds(pid)
+    idle0 = servers.cpu()
     await asyncio.sleep(IDLE_WINDOW)
-    phase.idle_cpu = cpu_seconds(pid) - idle0
+    phase.idle_cpu = servers.cpu() - idle0
 
     for tab, segments in zip(live, played, strict=True):
         measure_tab(phase, tab, segments)
     for tab in tabs:
         phase.errors += tab.errors
-    with log_path.open() as log:
-        log.seek(log_start)
-        phase.errors += [f"server log: {line}" for line in EXCEPTION.findall(log.read())]
+    phase.errors += servers.log_errors(log_start)
+    if access_log is not None:
+        phase.split = streams_per_replica(access_log, access_start)
     phase.interval = next((tab.timer_interval for tab in live if tab.timer_interval), None)
     return phase
+
+
+def streams_per_replica(access_log: Path, start: int) -> dict[str, int]:
+    """WebSockets per replica since ``start``, from nginx's access log (a line when one closes)."""
+    with access_log.open() as log:
+        log.seek(start)
+        lines = [line for line in log if "GET /_stcore/stream " in line]
+    upstreams = [re.search(r"\bupstream=(\S+)", line) for line in lines]
+    split: dict[str, int] = {}
+    for match in upstreams:
+        if match:
+            split[match.group(1)] = split.get(match.group(1), 0) + 1
+    return split
 
 
 async def drive(
@@ -295,6 +385,7 @@ def report(
             lambda p: f"{(p.rss_with - p.rss_before) / p.sessions:.1f} MiB",
         ),
         ("server threads with N sessions", lambda p: str(p.threads)),
+        ("tabs per replica (nginx)", lambda p: "/".join(map(str, p.split.values())) or "n/a"),
         ("server CPU while playing", lambda p: f"{p.server_cpu:.0%} of a core"),
         ("  of which its event-loop thread", lambda p: f"{p.event_loop_cpu:.0%} of a core"),
         ("server CPU per refresh drawn", _per_refresh),
@@ -338,9 +429,9 @@ def verdict(phase: Phase) -> None:
     )
     print(
         f"  longest wait for a refresh {worst_gap:.2f} s, slowest press {worst_press:.2f} s,"
-        f" {phase.unanswered} unanswered, {len(phase.errors)} errors; the server used"
-        f" {phase.server_cpu:.0%} of a core (one process: the GIL runs its Python on one core at a"
-        f" time), other processes {phase.other_cpu:.0%}"
+        f" {phase.unanswered} unanswered, {len(phase.errors)} errors; the app used"
+        f" {phase.server_cpu:.0%} of a core (each process runs its Python on one core at a time:"
+        f" the GIL), other processes {phase.other_cpu:.0%}"
     )
 
 

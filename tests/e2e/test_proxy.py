@@ -8,9 +8,7 @@ Without nginx (Debian's `nginx`) the test is skipped locally but fails under CI,
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT
+from devtools.proxy import COOKIE, NGINX, start_nginx, stop_all
 from tests.e2e.conftest import (
     APP_IDLE,
     EXCEPTION,
@@ -32,19 +30,12 @@ from tests.e2e.conftest import (
     _unavailable,
     free_port,
     start_app,
-    stop_app,
     wait_healthy,
 )
 from tests.e2e.test_pages import LIVE_MS, TRAIN_CHARTS, button
 
 pytestmark = pytest.mark.e2e
 
-NGINX = Path("/usr/sbin/nginx")
-CONF = ROOT / "deploy" / "nginx.conf"
-COOKIE = "unrolled_replica"
-# What the deploy config listens on and proxies to; the test swaps in its own free ports.
-DEPLOY_LISTEN = "listen 8080;"
-DEPLOY_REPLICAS = ("server 127.0.0.1:8501;", "server 127.0.0.1:8502;")
 FIRST_DRAW_MS = 30_000  # a replica's first run imports torch and plotly, on a shared machine
 LOG_SECONDS = 10  # nginx writes a request's log line when the request (or WebSocket) ends
 
@@ -68,8 +59,6 @@ def proxy() -> Iterator[Proxy]:
         contextlib.ExitStack() as stop,
     ):
         prefix = Path(tmp)
-        if os.geteuid() == 0:
-            prefix.chmod(0o755)  # as root, nginx's workers run as nobody and keep temp files here
         processes: list[subprocess.Popen] = []
         stop.callback(stop_all, processes)
         servers = []
@@ -78,41 +67,14 @@ def proxy() -> Iterator[Proxy]:
             server = start_app(int(replica.rsplit(":", 1)[1]), log)
             processes.append(server)
             servers.append((replica, server, log))
-        conf = prefix / "nginx.conf"
-        conf.write_text(render_conf(CONF.read_text(), ports[2], replicas))
-        error_log = prefix / "error.log"  # -e: nginx's own start-up errors land there too
-        with error_log.open("a") as out:
-            nginx = subprocess.Popen(
-                [NGINX, "-p", f"{prefix}/", "-c", conf, "-e", error_log, "-g", "daemon off;"],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        nginx = start_nginx(prefix, ports[2], replicas)
         processes.append(nginx)
+        error_log = prefix / "error.log"
         for replica, server, log in servers:
             wait_healthy(f"http://{replica}", server, log, SERVER_START_SECONDS)
         url = f"http://127.0.0.1:{ports[2]}"
         wait_healthy(url, nginx, error_log, 10)
         yield Proxy(url, replicas, prefix / "access.log")
-
-
-def stop_all(processes: list[subprocess.Popen]) -> None:
-    """Signal every process group first, then wait for each: they shut down in parallel."""
-    for process in processes:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in processes:
-        stop_app(process)
-
-
-def render_conf(text: str, listen_port: int, replicas: tuple[str, str]) -> str:
-    """The deploy config on the test's loopback ports (paths stay relative to nginx's -p prefix)."""
-    swaps = {DEPLOY_LISTEN: f"listen 127.0.0.1:{listen_port};"}
-    swaps |= {old: f"server {new};" for old, new in zip(DEPLOY_REPLICAS, replicas, strict=True)}
-    for old, new in swaps.items():
-        assert text.count(old) == 1, f"deploy/nginx.conf should hold {old!r} once: update this test"
-        text = text.replace(old, new)
-    return text
 
 
 def test_a_cookie_is_handed_out_once_and_keeps_its_replica(proxy: Proxy) -> None:
