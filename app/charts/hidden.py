@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.style import COLORS, styled
+from app.charts.style import COLORS, axis, figure, line, styled
 from app.charts.training import Labels
 
 UNIT_COLORS = (
@@ -25,38 +25,49 @@ CURSOR = {"color": "#111111", "width": 2, "dash": "dot"}
 
 def hidden_heatmap(hidden: np.ndarray, cursor: int, labels: Labels, big: bool = False) -> go.Figure:
     """hidden: (time, units). Units down, time across, a box around the current step."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=hidden.T.astype(np.float32),
-            colorscale="RdBu",
-            reversescale=True,  # positive red, negative blue, as the reading aid says
-            zmid=0,
-            colorbar={"title": labels.series[0]},
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": hidden.T.astype(np.float32),
+        "colorscale": "RdBu",
+        "reversescale": True,  # positive red, negative blue, as the reading aid says
+        "zmid": 0,
+        "colorbar": {"title": labels.series[0]},
+    }
+    return figure(
+        [heatmap],
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big, autorange="reversed"),
+        shapes=[_cursor_shape(cursor, width=1.0)],
     )
-    fig.update_layout(shapes=[_cursor_shape(cursor, width=1.0)])
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y, autorange="reversed")
-    return styled(fig, labels.title, big)
 
 
 def unit_lines(
     values: np.ndarray, units: list[int], cursor: int, labels: Labels, big: bool = False
 ) -> go.Figure:
     """values: (time, units): one line per chosen unit."""
-    fig = go.Figure()
-    for k, unit in enumerate(units):
-        fig.add_scatter(
-            y=values[:, unit].astype(np.float32),
-            mode="lines+markers",
-            name=f"{labels.series[0]} {unit}",
-            line={"color": UNIT_COLORS[k % len(UNIT_COLORS)]},
-            marker={"size": 4},
-        )
-    fig.update_layout(shapes=[_cursor_shape(cursor)])
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big)
+    traces = [
+        {
+            **line(
+                None,
+                values[:, unit].astype(np.float32),
+                f"{labels.series[0]} {unit}",
+                UNIT_COLORS[k % len(UNIT_COLORS)],
+            ),
+            "mode": "lines+markers",
+            "marker": {"size": 4},
+        }
+        for k, unit in enumerate(units)
+    ]
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big),
+        shapes=[_cursor_shape(cursor)],
+    )
 
 
 def gates_figure(
@@ -89,62 +100,64 @@ def trajectory_figure(
     points: np.ndarray, cloud: np.ndarray, cursor: int, labels: Labels, big: bool = False
 ) -> go.Figure:
     """The hidden state's path in the plane of its first two principal components."""
-    fig = go.Figure()
+    traces = []
     if len(cloud):
-        fig.add_scatter(
-            x=cloud[:, 0],
-            y=cloud[:, 1],
-            mode="markers",
-            name=labels.series[0],
-            marker={"color": "#cccccc", "size": 4},
-            hoverinfo="skip",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": cloud[:, 0],
+                "y": cloud[:, 1],
+                "mode": "markers",
+                "name": labels.series[0],
+                "marker": {"color": "#cccccc", "size": 4},
+                "hoverinfo": "skip",
+            }
         )
-    fig.add_scatter(
-        x=points[:, 0],
-        y=points[:, 1],
-        mode="lines+markers",
-        name=labels.series[1],
-        line={"color": COLORS["train"]},
-        marker={"size": 6, "color": np.arange(len(points)), "colorscale": "Blues"},
-        text=[f"t = {t}" for t in range(len(points))],
+    traces.append(
+        {
+            **line(points[:, 0], points[:, 1], labels.series[1], COLORS["train"]),
+            "mode": "lines+markers",
+            "marker": {"size": 6, "color": np.arange(len(points)), "colorscale": "Blues"},
+            "text": [f"t = {t}" for t in range(len(points))],
+        }
     )
-    fig.add_scatter(
-        x=points[cursor : cursor + 1, 0],
-        y=points[cursor : cursor + 1, 1],
-        mode="markers",
-        name=labels.series[2],
-        marker={"size": 18 if big else 14, "color": COLORS["model"], "symbol": "star"},
-        meta="cursor",
+    traces.append(
+        {
+            "type": "scatter",
+            "x": points[cursor : cursor + 1, 0],
+            "y": points[cursor : cursor + 1, 1],
+            "mode": "markers",
+            "name": labels.series[2],
+            "marker": {"size": 18 if big else 14, "color": COLORS["model"], "symbol": "star"},
+            "meta": "cursor",
+        }
     )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big)
+    return figure(traces, labels.title, big, xaxis=axis(labels.x, big), yaxis=axis(labels.y, big))
 
 
 def sequence_figure(
     inputs: np.ndarray, outputs: np.ndarray | None, cursor: int, labels: Labels, big: bool = False
 ) -> go.Figure:
     """Inputs (time, features) as lines, and y_t at every step when it is one value."""
-    fig = go.Figure()
+    traces = []
     for k in range(inputs.shape[1]):
         name = labels.series[0] if inputs.shape[1] == 1 else f"{labels.series[0]} {k}"
-        fig.add_scatter(
-            y=inputs[:, k].astype(np.float32),
-            mode="lines+markers",
-            name=name,
-            line={"color": UNIT_COLORS[k % len(UNIT_COLORS)]},
-        )
+        color = UNIT_COLORS[k % len(UNIT_COLORS)]
+        trace = line(None, inputs[:, k].astype(np.float32), name, color)
+        traces.append({**trace, "mode": "lines+markers"})
     if outputs is not None and outputs.ndim == 2 and outputs.shape[1] == 1:
-        fig.add_scatter(
-            y=outputs[:, 0].astype(np.float32),
-            mode="lines+markers",
-            name=labels.series[1],
-            line={"color": COLORS["model"], "dash": "dash"},
+        answers = line(
+            None, outputs[:, 0].astype(np.float32), labels.series[1], COLORS["model"], dash="dash"
         )
-    fig.update_layout(shapes=[_cursor_shape(cursor)])
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y)
-    return styled(fig, labels.title, big)
+        traces.append({**answers, "mode": "lines+markers"})
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big),
+        shapes=[_cursor_shape(cursor)],
+    )
 
 
 def move_cursor(fig: go.Figure, cursor: int) -> go.Figure:

@@ -8,7 +8,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from app.charts.style import COLORS, styled
+from app.charts.style import COLORS, axis, figure, horizontal_line, horizontal_line_label, line
 from app.charts.training import Labels
 
 SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥"}  # characters that would otherwise be invisible on a bar
@@ -32,25 +32,29 @@ def bits_figure(
     """Training and held-out bits per character, with the unigram baseline as a dashed line.
     labels.series: (train, held-out, unigram)."""
     measured = ~np.isnan(val_bits)
-    fig = go.Figure()
-    fig.add_scatter(x=steps, y=bits, name=labels.series[0], line={"color": COLORS["train"]})
-    fig.add_scatter(
-        x=steps[measured],
-        y=val_bits[measured],
-        name=labels.series[1],
-        mode="lines+markers",
-        line={"color": COLORS["val"]},
-        marker={"size": 5},
+    traces = [
+        {
+            "type": "scatter",
+            "x": steps,
+            "y": bits,
+            "name": labels.series[0],
+            "line": {"color": COLORS["train"]},
+        },
+        {
+            **line(steps[measured], val_bits[measured], labels.series[1], COLORS["val"]),
+            "mode": "lines+markers",
+            "marker": {"size": 5},
+        },
+    ]
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big, rangemode="tozero"),
+        shapes=[horizontal_line(unigram, COLORS["baseline"])],
+        annotations=[horizontal_line_label(unigram, labels.series[2], "top right")],
     )
-    fig.add_hline(
-        y=unigram,
-        line={"color": COLORS["baseline"], "dash": "dash"},
-        annotation_text=labels.series[2],
-        annotation_position="top right",
-    )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y, rangemode="tozero")
-    return styled(fig, labels.title, big)
 
 
 def next_char_figure(
@@ -67,50 +71,69 @@ def next_char_figure(
     in the order of ``chars``. labels.series: (model, at temperature)."""
     names = [shown(c) for c in chars]
     colors = [COLORS["val"] if c == actual else COLORS["train"] for c in chars]
-    fig = go.Figure()
-    fig.add_bar(
-        x=names,
-        y=probabilities.astype(np.float32),
-        name=labels.series[0],
-        marker={"color": colors},
-        text=[f"{p:.0%}" for p in probabilities],
-        textposition="outside",
-    )
+    text_font = {"size": 18 if big else 12}
+    bars = [
+        {
+            "type": "bar",
+            "x": names,
+            "y": probabilities.astype(np.float32),
+            "name": labels.series[0],
+            "marker": {"color": colors},
+            "text": [f"{p:.0%}" for p in probabilities],
+            "textposition": "outside",
+            "textfont": text_font,
+            "cliponaxis": False,
+        }
+    ]
     if tempered is not None:
-        fig.add_bar(
-            x=names,
-            y=tempered.astype(np.float32),
-            name=labels.series[1],
-            marker={"color": COLORS["clipped"], "opacity": 0.6},
+        bars.append(
+            {
+                "type": "bar",
+                "x": names,
+                "y": tempered.astype(np.float32),
+                "name": labels.series[1],
+                "marker": {"color": COLORS["clipped"], "opacity": 0.6},
+                "textfont": text_font,
+                "cliponaxis": False,
+            }
         )
-    fig.update_layout(barmode="group", showlegend=tempered is not None)
-    styled(fig, labels.title, big)
-    # After styled(): characters are the point of this chart, so they get the largest type on it.
-    fig.update_xaxes(
-        title=labels.x, type="category", tickmode="linear", tickfont={"size": 30 if big else 20}
+    # Axis titles keep the theme's size, not the projector's, as this chart has always drawn them.
+    return figure(
+        bars,
+        labels.title,
+        big,
+        # Characters are the point of this chart, so they get the largest type on it.
+        xaxis={
+            **axis(big=big, type="category", tickmode="linear"),
+            "tickfont": {"size": 30 if big else 20},
+            "title": {"text": labels.x},
+        },
+        yaxis={**axis(big=big, range=[0, 1.15], tickformat=".0%"), "title": {"text": labels.y}},
+        barmode="group",
+        showlegend=tempered is not None,
+        uniformtext={"minsize": 16 if big else 11, "mode": "show"},
     )
-    fig.update_yaxes(title=labels.y, range=[0, 1.15], tickformat=".0%")
-    fig.update_traces(textfont_size=18 if big else 12, cliponaxis=False, selector={"type": "bar"})
-    fig.update_layout(uniformtext={"minsize": 16 if big else 11, "mode": "show"})
-    return fig
 
 
 def held_out_figure(bits: dict[str, float], labels: Labels, big: bool = False) -> go.Figure:
     """Bits per character on held-out text, one bar per model (the unigram baseline among them)."""
     names = list(bits)
     values = np.asarray([bits[n] for n in names], dtype=np.float32)
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=values,
-            marker={"color": [COLORS["baseline"]] + [COLORS["model"]] * (len(names) - 1)},
-            text=[f"{v:.2f}" for v in values],
-            textposition="outside",
-        )
+    bar = {
+        "type": "bar",
+        "x": names,
+        "y": values,
+        "marker": {"color": [COLORS["baseline"]] + [COLORS["model"]] * (len(names) - 1)},
+        "text": [f"{v:.2f}" for v in values],
+        "textposition": "outside",
+    }
+    return figure(
+        [bar],
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big, range=[0, float(values.max()) * 1.2]),
     )
-    fig.update_xaxes(title=labels.x)
-    fig.update_yaxes(title=labels.y, range=[0, float(values.max()) * 1.2])
-    return styled(fig, labels.title, big)
 
 
 def unit_trace_figure(
@@ -118,33 +141,40 @@ def unit_trace_figure(
 ) -> go.Figure:
     """One unit over the text and the feature it was compared with, on two y axes.
     labels.series: (unit, feature); labels.y is the unit's axis."""
-    fig = go.Figure()
-    fig.add_scatter(
-        y=values.astype(np.float32), name=labels.series[0], line={"color": COLORS["model"]}
-    )
-    fig.add_scatter(
-        y=feature.astype(np.float32),
-        name=labels.series[1],
-        yaxis="y2",
-        line={"color": COLORS["baseline"], "width": 1, "shape": "hv"},
-    )
-    styled(fig, labels.title, big, height=420 if big else 300)
-    fig.update_layout(
-        xaxis_title=labels.x,
-        yaxis_title=labels.y,
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "showgrid": False,
-            "title": labels.series[1],
-            "rangemode": "tozero",
-            "tickmode": "auto",  # not synced to the unit's grid: the feature keeps round ticks
-            "nticks": 5,
-            "tickfont": fig.layout.yaxis.tickfont,
-            "title_font": fig.layout.yaxis.title.font,
+    traces = [
+        {
+            "type": "scatter",
+            "y": values.astype(np.float32),
+            "name": labels.series[0],
+            "line": {"color": COLORS["model"]},
         },
+        {
+            "type": "scatter",
+            "y": feature.astype(np.float32),
+            "name": labels.series[1],
+            "yaxis": "y2",
+            "line": {"color": COLORS["baseline"], "width": 1, "shape": "hv"},
+        },
+    ]
+    return figure(
+        traces,
+        labels.title,
+        big,
+        # The unit's axis titles keep the theme's size, as this chart has always drawn them.
+        xaxis={**axis(big=big), "title": {"text": labels.x}},
+        yaxis={**axis(big=big), "title": {"text": labels.y}},
+        height=420 if big else 300,
+        yaxis2=axis(
+            labels.series[1],
+            big,
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            tickmode="auto",  # not synced to the unit's grid: the feature keeps round ticks
+            nticks=5,
+        ),
     )
-    return fig
 
 
 def coloured_text_html(
