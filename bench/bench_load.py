@@ -12,8 +12,9 @@ For each N (1, 10, 40) it reports:
 - steps per second per session while playing (median and slowest), read from the step counter the
   server sends, and summed over sessions;
 - refreshes per second per session and the longest wait for one while playing: a refresh is a run
-  of the live fragment whose first chart (the loss) reached the tab; also the share of fragment
-  runs that reached it whole (Streamlit drops a run's still-queued deltas when the next run starts);
+  that showed the step counter moved on (a timer run of the live fragment, or the full-app run that
+  redefines the timer after the load changed); also the share of fragment runs that reached the tab
+  whole (Streamlit drops a run's still-queued deltas when the next run starts);
 - how long a press takes to take effect: from sending it until the message showing its effect
   arrives (Pause: the Play button is back; Step: the counter moved; Play: the Pause button shows);
 - server memory (VmRSS from /proc) before the phase, with N sessions, and per session;
@@ -107,7 +108,7 @@ class Phase:
     played: float = 0.0  # seconds from the first Play sent to the phase's end
     load: list[float] = field(default_factory=list)  # connect to first page drawn, per tab
     steps: list[float] = field(default_factory=list)  # steps/s per tab while playing
-    refreshes: list[float] = field(default_factory=list)  # fragment runs drawn/s per tab
+    refreshes: list[float] = field(default_factory=list)  # progress shown/s per tab
     runs: int = 0  # fragment runs started while playing, all tabs
     whole: int = 0  # ... of which reached the tab whole (finished successfully)
     gaps: list[float] = field(default_factory=list)  # longest wait for a refresh, per tab

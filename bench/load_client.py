@@ -118,8 +118,10 @@ class Tab:
         return time.perf_counter() - sent if answered else None
 
     def refreshes(self) -> list[float]:
-        """When the live fragment visibly refreshed: a fragment run's first chart arrived."""
-        return [run.first_chart for run in self.fragment_runs if run.first_chart is not None]
+        """When the page visibly moved on: a run (of the live fragment, or of the whole page after a
+        timer change) showed the step counter higher than the run before it."""
+        pairs = zip(self.readings, self.readings[1:], strict=False)
+        return [later.at for earlier, later in pairs if later.steps > earlier.steps]
 
     def shows(self, key: str) -> bool:
         return key in self.buttons

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from app.charts.envelope import envelope
 from app.charts.gradients import _positive
 from app.charts.style import COLORS, axis, figure, horizontal_line, horizontal_line_label, line
 from app.charts.training import Labels
@@ -21,7 +22,7 @@ def duel_loss_figure(
 ) -> go.Figure:
     """curves: cell -> (steps, loss). The baseline is the loss of the naive answer, when there is one."""
     traces = [
-        line(steps, _positive(loss), names[cell], COLORS[cell], width=3)
+        line(*envelope(steps, _positive(loss)), names[cell], COLORS[cell], width=3)
         for cell, (steps, loss) in curves.items()
     ]
     layout: dict[str, Any] = {}

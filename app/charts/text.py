@@ -8,6 +8,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from app.charts.envelope import envelope
 from app.charts.style import COLORS, axis, figure, horizontal_line, horizontal_line_label, line
 from app.charts.training import Labels
 
@@ -32,11 +33,12 @@ def bits_figure(
     """Training and held-out bits per character, with the unigram baseline as a dashed line.
     labels.series: (train, held-out, unigram)."""
     measured = ~np.isnan(val_bits)
+    thinned = envelope(steps, bits)
     traces = [
         {
             "type": "scatter",
-            "x": steps,
-            "y": bits,
+            "x": thinned[0],
+            "y": thinned[1],
             "name": labels.series[0],
             "line": {"color": COLORS["train"]},
         },
@@ -97,18 +99,16 @@ def next_char_figure(
                 "cliponaxis": False,
             }
         )
-    # Axis titles keep the theme's size, not the projector's, as this chart has always drawn them.
     return figure(
         bars,
         labels.title,
         big,
         # Characters are the point of this chart, so they get the largest type on it.
         xaxis={
-            **axis(big=big, type="category", tickmode="linear"),
+            **axis(labels.x, big, type="category", tickmode="linear"),
             "tickfont": {"size": 30 if big else 20},
-            "title": {"text": labels.x},
         },
-        yaxis={**axis(big=big, range=[0, 1.15], tickformat=".0%"), "title": {"text": labels.y}},
+        yaxis=axis(labels.y, big, range=[0, 1.15], tickformat=".0%"),
         barmode="group",
         showlegend=tempered is not None,
         uniformtext={"minsize": 16 if big else 11, "mode": "show"},
@@ -160,9 +160,8 @@ def unit_trace_figure(
         traces,
         labels.title,
         big,
-        # The unit's axis titles keep the theme's size, as this chart has always drawn them.
-        xaxis={**axis(big=big), "title": {"text": labels.x}},
-        yaxis={**axis(big=big), "title": {"text": labels.y}},
+        xaxis=axis(labels.x, big),
+        yaxis=axis(labels.y, big),
         height=420 if big else 300,
         yaxis2=axis(
             labels.series[1],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from app.charts.envelope import MAX_POINTS, envelope
 from app.charts.style import COLORS, axis, figure, horizontal_line, line
 
 
@@ -31,7 +32,7 @@ def loss_figure(
     """Training loss every step; validation loss where it was measured (NaN elsewhere)."""
     measured = ~np.isnan(val_loss)
     traces = [
-        line(steps, loss, labels.series[0], COLORS["train"]),
+        line(*envelope(steps, loss), labels.series[0], COLORS["train"]),
         {
             **line(steps[measured], val_loss[measured], labels.series[1], COLORS["val"]),
             "mode": "lines+markers",
@@ -118,11 +119,12 @@ def grad_norm_figure(
     after: np.ndarray | None = None,
 ) -> go.Figure:
     """Global gradient norm before clipping (and after, if given); the threshold when clipping is on."""
-    traces = [line(steps, norm, labels.series[0], COLORS["train"])]
+    traces = [line(*envelope(steps, norm), labels.series[0], COLORS["train"])]
     if after is not None:
-        traces.append(line(steps, after, labels.series[2], COLORS["val"], dash="dot"))
-    fired = clipped > 0.5
-    if fired.any():
+        traces.append(line(*envelope(steps, after), labels.series[2], COLORS["val"], dash="dot"))
+    fired = np.flatnonzero(clipped > 0.5)
+    fired = fired[:: -(-len(fired) // MAX_POINTS) or 1]  # at most MAX_POINTS markers
+    if len(fired):
         traces.append(
             {
                 "type": "scatter",

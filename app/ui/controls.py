@@ -48,8 +48,8 @@ def render_controls(target: Trainable, prefix: str = "train", flag: str = "run")
         cols[0].button(
             t("controls.play"),
             key=f"{prefix}-play",
-            on_click=state.set_playing,
-            args=(True, flag),
+            on_click=_play,
+            args=(flag,),
             type="primary",
             icon=":material/play_arrow:",
             disabled=target.diverged,
@@ -111,15 +111,19 @@ def live(
     the drawing in CPU seconds of this thread (waiting for other sessions' threads is not drawing)."""
     if state.playing(flag):
         beat()
-        if tick(flag) != st.session_state.get(f"defined_tick:{flag}"):
-            st.rerun(scope="app")  # the server's load changed: redefine the fragment's timer
     with target.lock:  # a press may be training the same object in another thread
         if train:
             advance(target, flag)
+        if state.playing(flag) and tick(flag) != st.session_state.get(f"defined_tick:{flag}"):
+            # The server's load changed: redefine the fragment's timer with a full-app run, which
+            # draws what this run just trained.
+            st.rerun(scope="app")
         start = time.thread_time()
         draw()
         cost = time.thread_time() - start
-        previous = st.session_state.get(f"draw_cost:{flag}", cost)
+        # Smoothed, from a typical figure: a page's first drawing is its dearest (caches are cold),
+        # and taken alone it would stretch this session's timer for nothing.
+        previous = _drawing(flag)
         st.session_state[f"draw_cost:{flag}"] = 0.7 * previous + 0.3 * cost
 
 
@@ -130,7 +134,8 @@ def slice_seconds(flag: str = "run") -> float:
 
 
 def _drawing(flag: str) -> float:
-    return st.session_state.get(f"draw_cost:{flag}", 0.03)
+    """CPU seconds this session's page spends drawing, smoothed (0.02 before it has drawn)."""
+    return st.session_state.get(f"draw_cost:{flag}", 0.02)
 
 
 def advance(target: Trainable, flag: str = "run") -> None:
@@ -170,6 +175,11 @@ def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
             width="stretch",
             icon=":material/tune:",
         )
+
+
+def _play(flag: str) -> None:
+    beat()  # counted at once: the timer this press defines already knows this session plays
+    state.set_playing(True, flag)
 
 
 def _step(count: int, flag: str) -> None:
