@@ -15,8 +15,8 @@ import streamlit as st
 
 from app.ui import state
 from app.ui.i18n import t
-from app.ui.load_meter import beat, playing_sessions
-from app.ui.pacing import TICKS, choose_tick, slice_for
+from app.ui.load_meter import beat, live_gate, playing_sessions
+from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
 from app.ui.settings import load_preset
 
 
@@ -93,10 +93,10 @@ def live_fragment(draw: Callable[[Trainable], None], flag: str = "run") -> None:
         target = GETTERS[flag]()
         if target is not None:
             timer_run = not st.session_state.get(f"full_run:{flag}", False)
-            live(target, lambda: draw(target), flag, train=timer_run)
+            live(target, lambda: draw(target), flag, timer_run)
 
-    # Run from here, the fragment is part of a full-app run (a press, a setting, a page load): it
-    # only draws, so the press is answered at once. Its timer reruns skip this code and train.
+    # Run from here, the fragment is part of a full-app run (a press, a setting, a page load);
+    # its timer reruns skip this code.
     st.session_state[f"full_run:{flag}"] = True
     try:
         fragment()
@@ -105,26 +105,38 @@ def live_fragment(draw: Callable[[Trainable], None], flag: str = "run") -> None:
 
 
 def live(
-    target: Trainable, draw: Callable[[], None], flag: str = "run", train: bool = True
+    target: Trainable, draw: Callable[[], None], flag: str = "run", timer_run: bool = True
 ) -> None:
-    """One tick of the live fragment: train a slice (when playing and ``train``), then draw, timing
-    the drawing in CPU seconds of this thread (waiting for other sessions' threads is not drawing)."""
+    """One run of the live fragment: train (when playing), then draw, timing the drawing in CPU
+    seconds of this thread (waiting for other sessions' threads is not drawing).
+
+    A timer run trains its slice of the tick. A full-app run (a press: Play, a setting changed while
+    playing) trains only MIN_SLICE, so the press is answered at once and still shows the run moving
+    rather than waiting a whole tick for the timer's first run."""
     if state.playing(flag):
         beat()
-    with target.lock:  # a press may be training the same object in another thread
-        if train:
-            advance(target, flag)
-        if state.playing(flag) and tick(flag) != st.session_state.get(f"defined_tick:{flag}"):
+    # Taking turns with the process's other live runs (load_meter.live_gate), then the run's own
+    # lock: a press may be training the same object in another thread.
+    with live_gate(), target.lock:
+        advance(target, flag, slice_seconds(flag) if timer_run else MIN_SLICE)
+        if (
+            timer_run
+            and state.playing(flag)
+            and tick(flag) != st.session_state.get(f"defined_tick:{flag}")
+        ):
             # The server's load changed: redefine the fragment's timer with a full-app run, which
-            # draws what this run just trained.
+            # draws what this run just trained. Only timer runs ask: a full-app run has just
+            # defined the timer, and rerunning it again whenever another session started playing
+            # in the meantime could go on for as long as a hall keeps pressing Play.
             st.rerun(scope="app")
         start = time.thread_time()
         draw()
         cost = time.thread_time() - start
-        # Smoothed, from a typical figure: a page's first drawing is its dearest (caches are cold),
-        # and taken alone it would stretch this session's timer for nothing.
+        # Smoothed slowly, from a typical figure, each sample at most twice the estimate: a first
+        # drawing (cold caches) or one slowed by a crowd of threads would otherwise stretch the
+        # timer of this session for nothing.
         previous = _drawing(flag)
-        st.session_state[f"draw_cost:{flag}"] = 0.7 * previous + 0.3 * cost
+        st.session_state[f"draw_cost:{flag}"] = 0.9 * previous + 0.1 * min(cost, 2 * previous)
 
 
 def slice_seconds(flag: str = "run") -> float:
@@ -134,14 +146,15 @@ def slice_seconds(flag: str = "run") -> float:
 
 
 def _drawing(flag: str) -> float:
-    """CPU seconds this session's page spends drawing, smoothed (0.02 before it has drawn)."""
-    return st.session_state.get(f"draw_cost:{flag}", 0.02)
+    """CPU seconds this session's page spends drawing, smoothed (before it has drawn: what the
+    training page costs, bench/bench_charts.py and tests/pages/test_load_meter.py)."""
+    return st.session_state.get(f"draw_cost:{flag}", 0.015)
 
 
-def advance(target: Trainable, flag: str = "run") -> None:
-    """Train one slice of a playing run (called inside the live fragment)."""
+def advance(target: Trainable, flag: str, seconds: float) -> None:
+    """Train a playing run for ``seconds`` (called inside the live fragment)."""
     if state.playing(flag) and not target.diverged:
-        target.train(seconds=slice_seconds(flag))
+        target.train(seconds=seconds)
     if target.diverged and state.playing(flag):
         state.set_playing(False, flag)
         st.rerun(scope="app")  # redraw the buttons and stop the timer

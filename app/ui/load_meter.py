@@ -53,3 +53,18 @@ def beat() -> None:
 
 def playing_sessions() -> int:
     return max(1, meter().playing())
+
+
+# Live runs (training a slice, then drawing) that may use the interpreter at once in one process.
+# Twenty sessions' threads all contending for the GIL starve the event loop, which is also the
+# thread that sends every message and reads every click: a press then waits seconds, and Streamlit
+# can drop a whole run's messages when a timer request arrives before the loop caught up with the
+# run (bench/bench_load.py saw pages stop refreshing). Waiting threads block without the GIL. Two,
+# not one: while one run is inside a torch kernel (no GIL), the other can draw.
+CONCURRENT_LIVE_RUNS = 2
+
+
+@st.cache_resource
+def live_gate() -> threading.BoundedSemaphore:
+    """One per server process (shared on purpose: it holds no data, only turns)."""
+    return threading.BoundedSemaphore(CONCURRENT_LIVE_RUNS)

@@ -18,7 +18,7 @@ TICKS = tuple(round(0.3 * 2 ** (k / 2), 1) for k in range(9))  # 0.3 s alone ...
 MAX_SLICE = 0.2
 MIN_SLICE = 0.02
 HEADROOM = 0.07  # transport and the browser's side of a refresh
-LIVE_SHARE = 0.7
+LIVE_SHARE = 0.75
 RUN_OVERHEAD = 0.01  # CPU of a fragment run outside the drawing: Streamlit's bookkeeping, sending
 STAY = 0.6  # keep the current tick while the one needed is above this fraction of it (hysteresis)
 

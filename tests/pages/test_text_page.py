@@ -89,7 +89,7 @@ def test_live_run_trains_with_the_usual_controls(live: AppTest) -> None:
     assert steps(live) == 10
     assert any("step 10" in text.value for text in live.markdown)  # the live sample's heading
     live.button(key="text-play").click().run()
-    assert live.button(key="text-pause")  # the timer's runs train (watched in Chromium)
+    assert steps(live) > 10  # Play trains a short slice at once
     live.button(key="text-pause").click().run()
     assert steps(live) == steps(live.run())
     live.button(key="text-reset").click().run()
