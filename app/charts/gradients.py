@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from app.charts.envelope import envelope
 from app.charts.style import COLORS, axis, figure, horizontal_line, line
 from app.charts.training import Labels
 
@@ -78,7 +79,7 @@ def parameter_norms_figure(
 ) -> go.Figure:
     """Gradient norm of each parameter tensor over training (log axis)."""
     traces = [
-        line(steps, _positive(values), name, PARAMETER_COLORS[k % len(PARAMETER_COLORS)])
+        line(*envelope(steps, _positive(values)), name, PARAMETER_COLORS[k % len(PARAMETER_COLORS)])
         for k, (name, values) in enumerate(norms.items())
     ]
     return figure(

@@ -34,7 +34,7 @@ def loss_figure(
     traces = [
         line(*envelope(steps, loss), labels.series[0], COLORS["train"]),
         {
-            **line(steps[measured], val_loss[measured], labels.series[1], COLORS["val"]),
+            **line(*envelope(steps[measured], val_loss[measured]), labels.series[1], COLORS["val"]),
             "mode": "lines+markers",
             "marker": {"size": 5},
         },

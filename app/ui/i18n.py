@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -12,6 +14,7 @@ LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 DEFAULT_LANGUAGE = "en"
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGE_KEY = "lang"
+DECIMAL_COMMA = {"pt"}  # 0,57 and 1.234 in Brazil: numbers in translated texts follow the language
 
 
 @cache
@@ -37,9 +40,27 @@ def current_language() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The text for ``key`` in the session's language, formatted with ``values``."""
-    text = catalog(current_language()).get(key) or catalog(DEFAULT_LANGUAGE).get(key, key)
-    return text.format(**values) if values else text
+    """The text for ``key`` in the session's language, formatted with ``values`` (numbers with the
+    language's decimal mark)."""
+    language = current_language()
+    text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key, key)
+    if not values:
+        return text
+    return _COMMA.format(text, **values) if language in DECIMAL_COMMA else text.format(**values)
+
+
+class _DecimalComma(string.Formatter):
+    """str.format, with the decimal point and the thousands comma swapped in numbers."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        formatted = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            return formatted.translate(_SWAP)
+        return formatted
+
+
+_SWAP = str.maketrans(".,", ",.")
+_COMMA = _DecimalComma()
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -21,6 +21,7 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(th, td) { font-size: 1.35rem; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 </style>
 """

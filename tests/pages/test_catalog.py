@@ -63,3 +63,15 @@ def test_every_key_the_code_uses_exists(language: str) -> None:
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_translations_are_not_empty(language: str) -> None:
     assert all(text.strip() for text in catalog(language).values())
+
+
+def test_numbers_in_portuguese_texts_use_the_decimal_comma(monkeypatch) -> None:
+    import numpy as np
+
+    from app.ui import i18n
+
+    monkeypatch.setattr(i18n, "current_language", lambda: "pt")
+    assert i18n.t("grad.spectrum_title", radius=0.5678).endswith("(raio espectral 0,57)")
+    assert i18n.t("text.at_temperature", value=np.float32(0.8)) == "Na temperatura 0,8"
+    monkeypatch.setattr(i18n, "current_language", lambda: "en")
+    assert i18n.t("grad.spectrum_title", radius=0.5678).endswith("0.57)")
