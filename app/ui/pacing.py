@@ -12,9 +12,9 @@ MIN_SLICE, and a lone session gets the whole core (bench/bench_load.py measures 
 
 from __future__ import annotations
 
-# Half-octave steps: fine enough that 20 sessions need not wait for 40 sessions' tick, coarse
-# enough that the tick changes rarely (each change redefines the timer: a full-app run).
-TICKS = tuple(round(0.3 * 2 ** (k / 2), 1) for k in range(9))  # 0.3 s alone ... 4.8 s
+# Third-octave steps: fine enough that a crowd's refreshes come no later than its load needs,
+# coarse enough that the tick changes rarely (each change redefines the timer: a full-app run).
+TICKS = tuple(round(0.3 * 2 ** (k / 3), 2) for k in range(13))  # 0.3 s alone ... 4.8 s
 MAX_SLICE = 0.2
 MIN_SLICE = 0.02
 HEADROOM = 0.07  # transport and the browser's side of a refresh
