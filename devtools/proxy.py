@@ -17,19 +17,30 @@ CONF = ROOT / "deploy" / "nginx.conf"
 COOKIE = "unrolled_replica"  # the cookie nginx hashes on to keep a session on its replica
 # What the deploy config listens on and proxies to; runs on loopback swap in their own free ports.
 DEPLOY_LISTEN = "listen 8080;"
-DEPLOY_REPLICAS = ("server 127.0.0.1:8501;", "server 127.0.0.1:8502;")
+DEPLOY_REPLICAS = ("127.0.0.1:8501", "127.0.0.1:8502")
 
 
 def render_conf(text: str, listen_port: int, replicas: Sequence[str]) -> str:
     """The deploy config listening on ``listen_port`` of loopback, in front of ``replicas``
-    ("127.0.0.1:port" each); paths stay relative to nginx's -p prefix."""
-    for line in (DEPLOY_LISTEN, *DEPLOY_REPLICAS):
-        assert text.count(line) == 1, f"deploy/nginx.conf should hold {line!r} once"
-    indent = text[: text.index(DEPLOY_REPLICAS[0])].rsplit("\n", 1)[1]
-    servers = f"\n{indent}".join(f"server {replica};" for replica in replicas)
-    text = text.replace(DEPLOY_LISTEN, f"listen 127.0.0.1:{listen_port};")
-    text = text.replace(DEPLOY_REPLICAS[0], servers)
-    return text.replace(f"\n{indent}{DEPLOY_REPLICAS[1]}", "")
+    ("127.0.0.1:port" each) in its upstream and its cookie map; paths stay relative to nginx's
+    -p prefix."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    for line in lines:
+        named = [replica for replica in DEPLOY_REPLICAS if replica in line]
+        if DEPLOY_LISTEN in line:
+            out.append(line.replace(DEPLOY_LISTEN, f"listen 127.0.0.1:{listen_port};"))
+        elif named == [DEPLOY_REPLICAS[0]]:  # one line per replica in its place
+            out += [line.replace(DEPLOY_REPLICAS[0], replica) for replica in replicas]
+        elif not named:
+            out.append(line)
+    rendered = "".join(out)
+    for replica in DEPLOY_REPLICAS:
+        assert text.count(replica) >= 2, (
+            f"deploy/nginx.conf should name {replica} (upstream and map)"
+        )
+    assert "listen 127.0.0.1:" in rendered, f"deploy/nginx.conf should hold {DEPLOY_LISTEN!r}"
+    return rendered
 
 
 def start_nginx(prefix: Path, listen_port: int, replicas: Sequence[str]) -> subprocess.Popen:
