@@ -17,7 +17,7 @@ from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import t
+from app.ui.i18n import number, t
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
 DUEL_PRESETS = {
@@ -98,13 +98,13 @@ def _draw(duel: Duel) -> None:
     names = {cell: t(f"option.cell.{cell}") for cell in duel.runs}
     params = duel.parameters()
     cols = st.columns(len(duel.runs) + 1)
-    cols[0].metric(t("train.steps"), f"{duel.step:,}")
+    cols[0].metric(t("train.steps"), number(duel.step, ","))
     for col, (cell, run) in zip(cols[1:], duel.runs.items(), strict=True):
         evaluation = run.evaluate()
         score = _score(evaluation)
         reached = duel.reached[cell]
         col.metric(
-            f"{names[cell]} · {params[cell]:,} {t('duel.params')} · h={run.config.hidden_size}",
+            f"{names[cell]} · {number(params[cell], ',')} {t('duel.params')} · h={run.config.hidden_size}",
             score,
             help=t(f"duel.score_help_{duel.task.info.kind}"),
         )
@@ -202,5 +202,5 @@ def _looks(duel: Duel) -> dict[str, np.ndarray]:
 
 def _score(evaluation) -> str:
     if evaluation.metric == "accuracy":
-        return f"{evaluation.score:.0%}"
-    return f"MSE {evaluation.score:.4f} · {evaluation.solve_rate:.0%}"
+        return number(evaluation.score, ".0%")
+    return f"MSE {number(evaluation.score, '.4f')} · {number(evaluation.solve_rate, '.0%')}"

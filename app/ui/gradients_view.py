@@ -19,7 +19,7 @@ from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import t
+from app.ui.i18n import number, t
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
@@ -45,7 +45,7 @@ def _draw(run: Run) -> None:
     latest = log.entries[-1]
     measured = fitted_factor(latest.norms)
     cols = st.columns(4)
-    cols[0].metric(t("train.steps"), f"{run.step:,}")
+    cols[0].metric(t("train.steps"), number(run.step, ","))
     cols[1].metric(t("grad.measured"), _factor(measured), help=t("grad.measured_help"))
     cols[2].metric(
         t(f"grad.predicted_{run.config.cell}"),
@@ -144,7 +144,7 @@ def _symbol(name: str) -> str:
 
 
 def _factor(value: float) -> str:
-    return "—" if not math.isfinite(value) else f"× {value:.3f}"
+    return "—" if not math.isfinite(value) else f"× {number(value, '.3f')}"
 
 
 def _orders(norms: np.ndarray) -> str:

@@ -49,6 +49,12 @@ def t(key: str, **values: object) -> str:
     return _COMMA.format(text, **values) if language in DECIMAL_COMMA else text.format(**values)
 
 
+def number(value: float, spec: str = "") -> str:
+    """``format(value, spec)`` with the session language's decimal mark (0,57 and 1.234 in Portuguese)."""
+    formatted = format(value, spec)
+    return formatted.translate(_SWAP) if current_language() in DECIMAL_COMMA else formatted
+
+
 class _DecimalComma(string.Formatter):
     """str.format, with the decimal point and the thousands comma swapped in numbers."""
 

@@ -11,7 +11,7 @@ from app.charts.training import Labels
 from app.engine.text.run import held_out
 from app.engine.text.units import FEATURES, activations, correlation, search_units
 from app.ui import state
-from app.ui.i18n import t
+from app.ui.i18n import number, t
 from app.ui.text_view import (
     EXCERPT_CHARS,
     EXCERPT_START,
@@ -144,10 +144,12 @@ def render_held_out(subject: Subject) -> None:
             "held_out", subject.key, lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS)
         )
     cols = st.columns(4)
-    cols[0].metric(t("text.held_out_bits"), f"{result.bits:.2f}", help=t("text.bits_help"))
-    cols[1].metric(t("text.perplexity"), f"{result.perplexity:.1f}", help=t("text.perplexity_help"))
-    cols[2].metric(t("text.unigram_bits"), f"{result.unigram_bits:.2f}")
-    cols[3].metric(t("text.unigram_perplexity"), f"{result.unigram_perplexity:.1f}")
+    cols[0].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
+    cols[1].metric(
+        t("text.perplexity"), number(result.perplexity, ".1f"), help=t("text.perplexity_help")
+    )
+    cols[2].metric(t("text.unigram_bits"), number(result.unigram_bits, ".2f"))
+    cols[3].metric(t("text.unigram_perplexity"), number(result.unigram_perplexity, ".1f"))
     fig = held_out_figure(
         {t("text.unigram"): result.unigram_bits, t("text.model"): result.bits},
         Labels(t("text.held_out_chart", chars=result.chars), "", t("text.bits_axis")),

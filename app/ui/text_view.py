@@ -17,7 +17,7 @@ from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import describe, t
+from app.ui.i18n import describe, number, t
 from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
@@ -148,12 +148,12 @@ def _draw(run: TextRun) -> None:
         st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
     result = run.held_out()
     cols = st.columns(4)
-    cols[0].metric(t("train.steps"), f"{run.step:,}")
+    cols[0].metric(t("train.steps"), number(run.step, ","))
     speed = run.steps_per_second if state.playing("text") else math.nan
-    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else f"{speed:,.0f}")
-    cols[2].metric(t("text.held_out_bits"), f"{result.bits:.2f}", help=t("text.bits_help"))
+    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
+    cols[2].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
     cols[3].metric(
-        t("text.unigram_bits"), f"{result.unigram_bits:.2f}", help=t("text.unigram_help")
+        t("text.unigram_bits"), number(result.unigram_bits, ".2f"), help=t("text.unigram_help")
     )
     if not run.history.columns:
         st.info(t("train.press_play"))

@@ -29,7 +29,7 @@ from app.engine.time_steps import (
     top_units,
 )
 from app.ui import state
-from app.ui.i18n import current_language, describe, t
+from app.ui.i18n import current_language, describe, number, t
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
@@ -137,10 +137,12 @@ def _equation_panel(run: Run, seen: Inspection, current: int, layer: int) -> Non
     cols = st.columns(4)
     cols[0].metric("t", current)
     shown_input = seen.inputs[current]
-    cols[1].metric("xₜ", ", ".join(f"{v:.3g}" for v in shown_input) if layer == 0 else "h⁽ˡ⁻¹⁾ₜ")
-    cols[2].metric("‖hₜ‖", f"{np.linalg.norm(terms.hidden):.3f}")
+    cols[1].metric(
+        "xₜ", "; ".join(number(v, ".3g") for v in shown_input) if layer == 0 else "h⁽ˡ⁻¹⁾ₜ"
+    )
+    cols[2].metric("‖hₜ‖", number(np.linalg.norm(terms.hidden), ".3f"))
     if terms.output is not None and terms.output.size == 1:
-        cols[3].metric("yₜ", f"{float(terms.output[0]):.3f}", help=t("time.output_help"))
+        cols[3].metric("yₜ", number(float(terms.output[0]), ".3f"), help=t("time.output_help"))
     units = top_units(terms.hidden)
     if len(units) < len(terms.hidden):
         st.caption(t("time.top_units", shown=len(units), total=len(terms.hidden)))
@@ -232,8 +234,8 @@ def _figures(
             0,
             Labels(
                 t("time.trajectory_title"),
-                f"PC1 ({path.explained[0]:.0%})",
-                f"PC2 ({path.explained[1]:.0%})",
+                f"PC1 ({number(path.explained[0], '.0%')})",
+                f"PC2 ({number(path.explained[1], '.0%')})",
                 (t("time.cloud"), t("time.path"), t("time.now")),
             ),
             big,

@@ -17,7 +17,7 @@ from app.charts.training import (
 from app.engine.run import Run
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import t
+from app.ui.i18n import number, t
 
 
 def render_live() -> None:
@@ -31,9 +31,9 @@ def _draw(run: Run) -> None:
     if run.diverged:
         st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
     cols = st.columns(4)
-    cols[0].metric(t("train.steps"), f"{run.step:,}")
+    cols[0].metric(t("train.steps"), number(run.step, ","))
     speed = run.steps_per_second if state.playing() else math.nan
-    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else f"{speed:,.0f}")
+    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
     unit = f" {run.task.unit}" if run.task.unit else ""
     cols[2].metric(
         t(f"metric.{evaluation.metric}"),
@@ -133,7 +133,7 @@ def _lesson_table(run: Run) -> str:
     evaluation = run.evaluate()
     header = (t("lesson.inputs"), t("lesson.truth"), t("lesson.prediction"))
     rows = [
-        (", ".join(f"{v:.0f}" for v in row), f"{truth:.1f}", f"{predicted:.1f}")
+        (", ".join(number(v, ".0f") for v in row), number(truth, ".1f"), number(predicted, ".1f"))
         for row, truth, predicted in zip(
             inputs, evaluation.truth, evaluation.prediction, strict=True
         )
@@ -146,9 +146,9 @@ def _fmt(value: float, metric: str) -> str:
     if math.isnan(value):
         return "—"
     return (
-        f"{value:.1%}"
+        number(value, ".1%")
         if metric == "accuracy"
-        else f"{value:.3g}"
+        else number(value, ".3g")
         if metric == "mse"
-        else f"{value:.2f}"
+        else number(value, ".2f")
     )

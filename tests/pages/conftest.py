@@ -26,7 +26,7 @@ def open_page(page: str | None = None, **query: str) -> AppTest:
 
 def steps(at: AppTest) -> int:
     """The step counter as the page shows it (first metric)."""
-    return int(at.metric[0].value.replace(",", ""))
+    return int(at.metric[0].value.replace(",", "").replace(".", ""))  # 1,234 or 1.234 (pt)
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_lstm_shows_its_gates_and_cell_state() -> None:
     cell = shown["fₜ"] * shown["cₜ₋₁"] + shown["iₜ"] * shown["gₜ"]
     np.testing.assert_allclose(cell, shown["cₜ"], atol=3 * ROUNDING)
     np.testing.assert_allclose(shown["oₜ"] * np.tanh(shown["cₜ"]), shown["hₜ"], atol=2 * ROUNDING)
-    assert metrics(at)["xₜ"].count(",") == 1  # value and marker
+    assert metrics(at)["xₜ"].count(";") == 1  # value and marker
     figures = charts(at)
     assert "gates" in figures
     titles = [a["text"] for a in figures["gates"]["layout"]["annotations"]]

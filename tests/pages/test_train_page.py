@@ -139,3 +139,11 @@ def _values(y: object) -> list:
 
         return list(np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]))
     return list(y)
+
+
+def test_portuguese_numbers_take_the_decimal_comma() -> None:
+    at = open_page(TRAIN, lang="pt")
+    error = at.metric[2].value  # validation MAE of the untrained model, e.g. "21,73 °C"
+    assert "," in error and "." not in error
+    table = next(m.value for m in at.markdown if m.value.startswith("| Dias lidos"))
+    assert "| 22,0 |" in table
