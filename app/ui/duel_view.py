@@ -17,7 +17,7 @@ from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import number, t
+from app.ui.i18n import localised, number, t
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
 DUEL_PRESETS = {
@@ -131,7 +131,7 @@ def _draw(duel: Duel) -> None:
             ),
             big,
         )
-        st.plotly_chart(fig, key="duel-loss-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="duel-loss-chart", width="stretch")
         st.caption(t(f"duel.aid_loss_{kind}"))
     with right:
         norms = _looks(duel)
@@ -141,7 +141,7 @@ def _draw(duel: Duel) -> None:
             Labels(t("duel.gradient_title"), t("grad.time_step"), t("duel.gradient_axis")),
             big,
         )
-        st.plotly_chart(fig, key="duel-gradient-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="duel-gradient-chart", width="stretch")
         st.caption(t("duel.aid_gradient"))
 
 
@@ -186,7 +186,7 @@ def render_sweep() -> None:
             ),
             state.presentation(),
         )
-        st.plotly_chart(fig, key="duel-sweep-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="duel-sweep-chart", width="stretch")
 
 
 def _looks(duel: Duel) -> dict[str, np.ndarray]:

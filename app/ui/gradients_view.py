@@ -19,7 +19,7 @@ from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import number, t
+from app.ui.i18n import localised, number, t
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
@@ -65,7 +65,7 @@ def _draw(run: Run) -> None:
             cell_norms=latest.cell_norms,
             big=big,
         )
-        st.plotly_chart(fig, key="grad-time-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="grad-time-chart", width="stretch")
         st.caption(t("grad.aid_time"))
     with right:
         steps, matrix = log.matrix()
@@ -75,7 +75,7 @@ def _draw(run: Run) -> None:
             Labels(t("grad.horizon_title"), t("grad.time_step"), t("chart.step")),
             big,
         )
-        st.plotly_chart(fig, key="grad-horizon-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="grad-horizon-chart", width="stretch")
         st.caption(t("grad.aid_horizon"))
 
     if len(run.history):
@@ -96,7 +96,7 @@ def _draw(run: Run) -> None:
             ),
             big,
         )
-        st.plotly_chart(fig, key="grad-spectrum-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="grad-spectrum-chart", width="stretch")
         st.caption(t(f"grad.aid_spectrum_{run.config.cell}"))
 
 
@@ -110,7 +110,7 @@ def _history_charts(run: Run, big: bool) -> None:
         fig = parameter_norms_figure(
             steps, norms, Labels(t("grad.params_title"), t("chart.step"), "‖∇‖"), big
         )
-        st.plotly_chart(fig, key="grad-params-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="grad-params-chart", width="stretch")
         st.caption(t("grad.aid_params"))
     with right:
         threshold = run.config.clip_threshold if run.config.clip else None
@@ -128,7 +128,7 @@ def _history_charts(run: Run, big: bool) -> None:
             big=big,
             after=history.array("grad_norm_clipped"),
         )
-        st.plotly_chart(fig, key="grad-clip-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="grad-clip-chart", width="stretch")
         st.caption(t("grad.aid_clip"))
 
 

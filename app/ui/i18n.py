@@ -8,6 +8,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
@@ -53,6 +54,12 @@ def number(value: float, spec: str = "") -> str:
     """``format(value, spec)`` with the session language's decimal mark (0,57 and 1.234 in Portuguese)."""
     formatted = format(value, spec)
     return formatted.translate(_SWAP) if current_language() in DECIMAL_COMMA else formatted
+
+
+def localised(fig: go.Figure) -> go.Figure:
+    """The figure's tick labels and hover numbers with the session language's decimal mark."""
+    fig.layout.separators = ",." if current_language() in DECIMAL_COMMA else ".,"
+    return fig
 
 
 class _DecimalComma(string.Formatter):

@@ -11,7 +11,7 @@ from app.charts.training import Labels
 from app.engine.text.run import held_out
 from app.engine.text.units import FEATURES, activations, correlation, search_units
 from app.ui import state
-from app.ui.i18n import number, t
+from app.ui.i18n import localised, number, t
 from app.ui.text_view import (
     EXCERPT_CHARS,
     EXCERPT_START,
@@ -87,7 +87,7 @@ def render_units(subject: Subject) -> None:
         Labels(t("text.trace_chart"), t("text.char_index"), name, (name, feature_label)),
         big,
     )
-    st.plotly_chart(fig, key="text-unit-chart", width="stretch")
+    st.plotly_chart(localised(fig), key="text-unit-chart", width="stretch")
 
 
 def _unit_text(subject: Subject, source: str) -> str:
@@ -155,5 +155,5 @@ def render_held_out(subject: Subject) -> None:
         Labels(t("text.held_out_chart", chars=result.chars), "", t("text.bits_axis")),
         state.presentation(),
     )
-    st.plotly_chart(fig, key="text-held-out-chart", width="stretch")
+    st.plotly_chart(localised(fig), key="text-held-out-chart", width="stretch")
     st.markdown(t("text.held_out_explained"))

@@ -17,7 +17,7 @@ from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import describe, number, t
+from app.ui.i18n import describe, localised, number, t
 from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
@@ -173,7 +173,7 @@ def _draw(run: TextRun) -> None:
             ),
             big,
         )
-        st.plotly_chart(fig, key="text-bits-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="text-bits-chart", width="stretch")
     with right:
         sample = _live_sample(run)
         st.markdown(f"**{t('text.live_sample', step=run.step)}**")

@@ -11,7 +11,7 @@ from app.charts.training import Labels
 from app.engine.text.run import next_char_probabilities
 from app.engine.text.sampling import SampleConfig, temper
 from app.ui import state
-from app.ui.i18n import t
+from app.ui.i18n import localised, t
 from app.ui.text_view import SAMPLE_SEED, Subject, current_sample, held_out_excerpt, is_prose
 
 TOP_CHARS = 10
@@ -83,7 +83,9 @@ def render_write(subject: Subject) -> None:
     with right:
         sampled = sample.config if look == "sample" else None
         st.plotly_chart(
-            _next_char_chart(subject, probabilities[position], text[position + 1], sampled, big),
+            localised(
+                _next_char_chart(subject, probabilities[position], text[position + 1], sampled, big)
+            ),
             key="text-next-chart",
             width="stretch",
         )

@@ -29,7 +29,7 @@ from app.engine.time_steps import (
     top_units,
 )
 from app.ui import state
-from app.ui.i18n import current_language, describe, number, t
+from app.ui.i18n import current_language, describe, localised, number, t
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
@@ -192,10 +192,10 @@ def _charts(seen: Inspection, path: Trajectory, layer: int, current: int, units:
         (right, "trajectory"),
     ):
         with column:
-            st.plotly_chart(figures[name], key=CHART_KEYS[name], width="stretch")
+            st.plotly_chart(localised(figures[name]), key=CHART_KEYS[name], width="stretch")
             st.caption(t(f"time.aid_{name}"))
     if "gates" in figures:
-        st.plotly_chart(figures["gates"], key="steps-gates", width="stretch")
+        st.plotly_chart(localised(figures["gates"]), key="steps-gates", width="stretch")
         st.caption(t(f"time.aid_gates_{seen.cell}"))
         if seen.cell == "lstm" and seen.inputs.shape[1] == 2:
             st.info(t("time.aid_adding_lstm"), icon=":material/lightbulb:")

@@ -17,7 +17,7 @@ from app.charts.training import (
 from app.engine.run import Run
 from app.ui import state
 from app.ui.controls import live_fragment
-from app.ui.i18n import number, t
+from app.ui.i18n import localised, number, t
 
 
 def render_live() -> None:
@@ -63,7 +63,7 @@ def _draw(run: Run) -> None:
             log_scale=log,
             big=big,
         )
-        st.plotly_chart(fig, key="train-loss-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="train-loss-chart", width="stretch")
         threshold = run.config.clip_threshold if run.config.clip else None
         fig = grad_norm_figure(
             steps,
@@ -78,9 +78,11 @@ def _draw(run: Run) -> None:
             ),
             big=big,
         )
-        st.plotly_chart(fig, key="train-grad-chart", width="stretch")
+        st.plotly_chart(localised(fig), key="train-grad-chart", width="stretch")
     with right:
-        st.plotly_chart(_prediction_figure(run, big), key="train-prediction-chart", width="stretch")
+        st.plotly_chart(
+            localised(_prediction_figure(run, big)), key="train-prediction-chart", width="stretch"
+        )
         if run.task.info.name == "lesson_temperature":
             # Markdown, not st.dataframe: seven rows redrawn on every live refresh of every
             # session, and a dataframe's Arrow encoding cost more than the three charts' building.

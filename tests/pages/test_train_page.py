@@ -147,3 +147,5 @@ def test_portuguese_numbers_take_the_decimal_comma() -> None:
     assert "," in error and "." not in error
     table = next(m.value for m in at.markdown if m.value.startswith("| Dias lidos"))
     assert "| 22,0 |" in table
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert specs and all(spec["layout"]["separators"] == ",." for spec in specs)  # 0,5 on the axes
