@@ -1,6 +1,6 @@
 """What one redraw of the live pages' figures costs on the server: building each figure with the chart
 builders (plain dicts, validated once by ``go.Figure(data=..., layout=...)``), against the same 2000-step
-loss figure built step by step (``go.Figure()`` + ``add_scatter`` + ``update_layout`` / ``update_xaxes`` /
+loss figure (thinned to the same points for drawing, app/charts/envelope.py) built step by step (``go.Figure()`` + ``add_scatter`` + ``update_layout`` / ``update_xaxes`` /
 ``update_yaxes``, written here as the baseline), and Streamlit's own serialisation of each figure.
 
 The serialisation is what ``st.plotly_chart`` does with a figure in streamlit 1.67:
@@ -34,8 +34,9 @@ import plotly.io as pio
 import plotly.tools
 
 from app.charts.comparison import duel_loss_figure
+from app.charts.envelope import envelope
 from app.charts.gradients import time_gradient_figure
-from app.charts.style import COLORS
+from app.charts.style import COLORS, styled
 from app.charts.text import bits_figure
 from app.charts.training import Labels, forecast_figure, grad_norm_figure, loss_figure
 
@@ -46,15 +47,16 @@ RNG = np.random.default_rng(0)
 def step_by_step_loss_figure(
     steps: np.ndarray, loss: np.ndarray, val_loss: np.ndarray, labels: Labels, big: bool = False
 ) -> go.Figure:
-    """The loss figure as it was built before the one-step builders: the baseline."""
+    """The loss figure as it was built before the one-step builders (the same thinned points, then
+    ``add_scatter`` and the ``update_*`` calls of ``styled``): the baseline."""
     measured = ~np.isnan(val_loss)
+    x, y = envelope(steps, loss)
+    val_x, val_y = envelope(steps[measured], val_loss[measured])
     fig = go.Figure()
+    fig.add_scatter(x=x, y=y, name=labels.series[0], mode="lines", line={"color": COLORS["train"]})
     fig.add_scatter(
-        x=steps, y=loss, name=labels.series[0], mode="lines", line={"color": COLORS["train"]}
-    )
-    fig.add_scatter(
-        x=steps[measured],
-        y=val_loss[measured],
+        x=val_x,
+        y=val_y,
         name=labels.series[1],
         mode="lines+markers",
         line={"color": COLORS["val"]},
@@ -62,25 +64,7 @@ def step_by_step_loss_figure(
     )
     fig.update_xaxes(title=labels.x)
     fig.update_yaxes(title=labels.y, type="log", exponentformat="power")
-    fig.update_layout(
-        title={"text": labels.title, "font": {"size": 26 if big else 16}},
-        font={"size": 20 if big else 13},
-        height=520 if big else 360,
-        margin={"l": 60, "r": 20, "t": 60 if big else 45, "b": 110 if big else 90},
-        legend={
-            "orientation": "h",
-            "yanchor": "top",
-            "y": -0.22 if big else -0.3,
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 17 if big else 12},
-        },
-        uirevision="keep",
-    )
-    fonts = {"tickfont": {"size": 17 if big else 12}, "title_font": {"size": 19 if big else 13}}
-    fig.update_xaxes(**fonts)
-    fig.update_yaxes(**fonts)
-    return fig
+    return styled(fig, labels.title, big)
 
 
 def streamlit_send(fig: go.Figure) -> str:

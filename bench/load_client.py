@@ -45,8 +45,6 @@ class FragmentRun:
     queued when the next run starts, and with the timer faster than a run that is usual."""
 
     started: float  # perf_counter seconds: its new_session arrived
-    first_chart: float | None = None  # its first plotly chart (on the training page: the loss)
-    charts: int = 0
     finished: bool = False  # its script_finished arrived as "fragment run successfully"
 
 
@@ -220,10 +218,6 @@ class Tab:
         if kind == "button":
             widget_id = element.button.id
             self.buttons[widget_id.split("-", 2)[-1]] = widget_id
-        elif kind == "plotly_chart" and self._fragment_run is not None:
-            run = self._fragment_run
-            run.charts += 1
-            run.first_chart = run.first_chart or now
         elif kind == "exception":
             self.errors.append(f"exception in the page: {element.exception.message}")
         elif kind == "metric" and self._first_metric_pending and msg.metadata.delta_path[0] == 0:
