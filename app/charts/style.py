@@ -49,11 +49,13 @@ def style_layout(title: str, big: bool = False, height: int | None = None) -> di
 def axis(title: str = "", big: bool = False, **settings: Any) -> dict[str, Any]:
     """One axis: its title, the shared fonts and any other axis settings (type, dtick, range...).
     Streamlit's chart theme sets axis fonts itself, so the projector sizes go on the axes directly."""
-    return {
-        "title": {"text": title, "font": {"size": 19 if big else 13}},
-        "tickfont": {"size": 17 if big else 12},
-        **settings,
-    }
+    title_font, tick_font = _axis_fonts(big)
+    return {"title": {"text": title, "font": title_font}, "tickfont": tick_font, **settings}
+
+
+def _axis_fonts(big: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """The axis title and tick label fonts: larger on a projector."""
+    return {"size": 19 if big else 13}, {"size": 17 if big else 12}
 
 
 def figure(
@@ -127,7 +129,7 @@ def horizontal_line_label(y: float, text: str, position: str = "top left") -> di
 def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = None) -> go.Figure:
     """The same look for a figure built step by step (subplots): every axis gets the fonts."""
     fig.update_layout(style_layout(title, big, height))
-    fonts = {"tickfont": {"size": 17 if big else 12}, "title_font": {"size": 19 if big else 13}}
-    fig.update_xaxes(**fonts)
-    fig.update_yaxes(**fonts)
+    title_font, tick_font = _axis_fonts(big)
+    fig.update_xaxes(title_font=title_font, tickfont=tick_font)
+    fig.update_yaxes(title_font=title_font, tickfont=tick_font)
     return fig

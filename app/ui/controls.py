@@ -115,14 +115,15 @@ def live(
     rather than waiting a whole tick for the timer's first run."""
     if state.playing(flag):
         beat()
+    seconds = tick(flag)  # None while paused
     # Taking turns with the process's other live runs (load_meter.live_gate), then the run's own
     # lock: a press may be training the same object in another thread.
     with live_gate(), target.lock:
-        advance(target, flag, slice_seconds(flag) if timer_run else MIN_SLICE)
+        advance(target, flag, slice_seconds(flag, seconds) if timer_run else MIN_SLICE)
         if (
             timer_run
-            and state.playing(flag)
-            and tick(flag) != st.session_state.get(f"defined_tick:{flag}")
+            and seconds is not None
+            and seconds != st.session_state.get(f"defined_tick:{flag}")
         ):
             # The server's load changed: redefine the fragment's timer with a full-app run, which
             # draws what this run just trained. Only timer runs ask: a full-app run has just
@@ -139,10 +140,10 @@ def live(
         st.session_state[f"draw_cost:{flag}"] = 0.9 * previous + 0.1 * min(cost, 2 * previous)
 
 
-def slice_seconds(flag: str = "run") -> float:
-    """Training time per tick (app/ui/pacing.py) for this session's last measured drawing."""
-    seconds = tick(flag) or TICKS[0]
-    return slice_for(seconds, playing_sessions(), _drawing(flag))
+def slice_seconds(flag: str = "run", seconds: float | None = None) -> float:
+    """Training time per tick (app/ui/pacing.py) for this session's last measured drawing, for the
+    tick given (by default: this session's tick now)."""
+    return slice_for(seconds or tick(flag) or TICKS[0], playing_sessions(), _drawing(flag))
 
 
 def _drawing(flag: str) -> float:

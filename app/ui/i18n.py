@@ -43,37 +43,37 @@ def current_language() -> str:
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the session's language, formatted with ``values`` (numbers with the
     language's decimal mark)."""
-    language = current_language()
-    text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key, key)
-    if not values:
-        return text
-    return _COMMA.format(text, **values) if language in DECIMAL_COMMA else text.format(**values)
+    text = catalog(current_language()).get(key) or catalog(DEFAULT_LANGUAGE).get(key, key)
+    return _FORMATTER.format(text, **values) if values else text
 
 
 def number(value: float, spec: str = "") -> str:
     """``format(value, spec)`` with the session language's decimal mark (0,57 and 1.234 in Portuguese)."""
     formatted = format(value, spec)
-    return formatted.translate(_SWAP) if current_language() in DECIMAL_COMMA else formatted
+    return formatted.translate(_SWAP) if _decimal_comma() else formatted
 
 
 def localised(fig: go.Figure) -> go.Figure:
     """The figure's tick labels and hover numbers with the session language's decimal mark."""
-    fig.layout.separators = ",." if current_language() in DECIMAL_COMMA else ".,"
+    fig.layout.separators = ",." if _decimal_comma() else ".,"
     return fig
 
 
-class _DecimalComma(string.Formatter):
-    """str.format, with the decimal point and the thousands comma swapped in numbers."""
+def _decimal_comma() -> bool:
+    return current_language() in DECIMAL_COMMA
+
+
+class _LanguageFormatter(string.Formatter):
+    """str.format, with numbers written as ``number`` writes them."""
 
     def format_field(self, value: object, format_spec: str) -> str:
-        formatted = super().format_field(value, format_spec)
         if isinstance(value, numbers.Number) and not isinstance(value, bool):
-            return formatted.translate(_SWAP)
-        return formatted
+            return number(value, format_spec)
+        return super().format_field(value, format_spec)
 
 
 _SWAP = str.maketrans(".,", ",.")
-_COMMA = _DecimalComma()
+_FORMATTER = _LanguageFormatter()
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
