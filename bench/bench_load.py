@@ -33,8 +33,9 @@ Run from the repository root (after ``pip install -e .``)::
     python bench/bench_load.py --replicas 2   # one app process per core behind deploy/nginx.conf
 
 With ``--replicas K`` it starts K app processes and Debian's nginx with ``deploy/nginx.conf`` (on free
-loopback ports, as tests/e2e/test_proxy.py does); each tab brings its own ``unrolled_replica`` cookie,
-as a student's browser keeps the one nginx hands out, and nginx spreads the tabs over the replicas.
+loopback ports, as tests/e2e/test_proxy.py does). A tab's only request is its WebSocket, and it comes
+without a cookie, like a student's first request: nginx places it on the replica with the fewest open
+connections, as it places a browser's first page load (which then pins the browser by cookie).
 Server figures (CPU, memory, threads, log errors) are then summed over the replicas.
 """
 
@@ -57,7 +58,7 @@ from pathlib import Path
 from load_client import Tab
 
 from devtools.app_server import free_port, start_app, wait_healthy
-from devtools.proxy import COOKIE, NGINX, start_nginx, stop_all
+from devtools.proxy import NGINX, start_nginx, stop_all
 
 PAGE = "train"
 AIM_SECONDS = 2.0  # the issue: no press waits over 2 s; we hold refresh gaps to the same bound
@@ -160,7 +161,9 @@ def main() -> int:
             url, access_log = direct[0], None
             if args.replicas > 1:
                 port = free_port()
-                processes.append(start_nginx(prefix, port, [u[7:] for u in direct]))
+                processes.append(
+                    start_nginx(prefix, port, [u.removeprefix("http://") for u in direct])
+                )
                 url, access_log = f"http://127.0.0.1:{port}", prefix / "access.log"
                 wait_healthy(url, processes[-1], prefix / "error.log", 10)
             rss_idle = servers.rss()
@@ -221,8 +224,7 @@ async def run_phase(
     phase = Phase(n, rss_before=servers.rss())
     log_start = servers.log_sizes()
     access_start = access_log.stat().st_size if access_log and access_log.exists() else 0
-    # A cookie per tab, as each student's browser keeps the one nginx hands out (ignored direct).
-    tabs = [Tab(url, PAGE, cookie=f"{COOKIE}=load-{n}-{i}-{rng.random()}") for i in range(n)]
+    tabs = [Tab(url, PAGE) for _ in range(n)]
     opened = time.perf_counter()
     results = await asyncio.gather(*(tab.open(30) for tab in tabs), return_exceptions=True)
     phase.errors += [f"connect: {r!r}" for r in results if isinstance(r, BaseException)]

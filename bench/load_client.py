@@ -60,10 +60,9 @@ class Reading:
 class Tab:
     """One browser tab on one page. Times are ``time.perf_counter()`` seconds in this process."""
 
-    def __init__(self, url: str, page: str, cookie: str | None = None) -> None:
+    def __init__(self, url: str, page: str) -> None:
         self.url = url  # http://127.0.0.1:PORT
         self.page = page  # URL path of the page, e.g. "train"
-        self.cookie = cookie  # "name=value", sent with the WebSocket's upgrade request
         self.buttons: dict[str, str] = {}  # user key -> widget id, in the latest full-app run
         self.readings: list[Reading] = []
         self.fragment_runs: list[FragmentRun] = []
@@ -92,7 +91,6 @@ class Tab:
             max_size=None,
             ping_interval=None,  # browsers do not ping; they answer the server's pings
             open_timeout=timeout,
-            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
         self._reader = asyncio.create_task(self._read(), name="tab-reader")
         await self._send_rerun(page_name=self.page)
