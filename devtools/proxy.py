@@ -14,7 +14,7 @@ from devtools.app_server import ROOT, stop_app
 
 NGINX = Path("/usr/sbin/nginx")
 CONF = ROOT / "deploy" / "nginx.conf"
-COOKIE = "unrolled_replica"  # the cookie nginx hashes on to keep a session on its replica
+COOKIE = "unrolled_replica"  # names the replica nginx keeps a browser on
 # What the deploy config listens on and proxies to; runs on loopback swap in their own free ports.
 DEPLOY_LISTEN = "listen 8080;"
 DEPLOY_REPLICAS = ("127.0.0.1:8501", "127.0.0.1:8502")
@@ -34,6 +34,7 @@ def render_conf(text: str, listen_port: int, replicas: Sequence[str]) -> str:
             out += [line.replace(DEPLOY_REPLICAS[0], replica) for replica in replicas]
         elif not named:
             out.append(line)
+        # (the lines naming the second deploy replica are left out: the first one's stand for all)
     rendered = "".join(out)
     for replica in DEPLOY_REPLICAS:
         assert text.count(replica) >= 2, (
