@@ -113,26 +113,31 @@ def _draw(duel: Duel) -> None:
         )
     left, right = st.columns(2)
     with left:
-        curves = {
-            cell: (run.history.array("step"), run.history.array("loss"))
-            for cell, run in duel.runs.items()
-        }
         kind = duel.task.info.kind
-        baseline = ADDING_BASELINE_MSE if kind == "adding" else math.log(duel.task.output_size)
-        fig = duel_loss_figure(
-            curves,
-            names,
-            baseline,
-            Labels(
-                t("duel.loss_title"),
-                t("chart.step"),
-                t("chart.loss_axis"),
-                (t(f"duel.baseline_{kind}"),),
-            ),
-            big,
-        )
-        st.plotly_chart(localised(fig), key="duel-loss-chart", width="stretch")
-        st.caption(t(f"duel.aid_loss_{kind}"))
+        if duel.step == 0:
+            # An empty log axis says nothing: say what will appear there (as the gradients page does).
+            pending = t("duel.loss_pending", baseline=t(f"duel.baseline_{kind}"))
+            st.info(pending, icon=":material/info:")
+        else:
+            curves = {
+                cell: (run.history.array("step"), run.history.array("loss"))
+                for cell, run in duel.runs.items()
+            }
+            baseline = ADDING_BASELINE_MSE if kind == "adding" else math.log(duel.task.output_size)
+            fig = duel_loss_figure(
+                curves,
+                names,
+                baseline,
+                Labels(
+                    t("duel.loss_title"),
+                    t("chart.step"),
+                    t("chart.loss_axis"),
+                    (t(f"duel.baseline_{kind}"),),
+                ),
+                big,
+            )
+            st.plotly_chart(localised(fig), key="duel-loss-chart", width="stretch")
+            st.caption(t(f"duel.aid_loss_{kind}"))
     with right:
         norms = _looks(duel)
         fig = duel_gradient_figure(

@@ -17,6 +17,7 @@ def test_step_and_reset_drive_all_models_together() -> None:
     at = open_page(DUEL)
     assert steps(at) == 0
     assert len(model_metrics(at)) == 2
+    assert any("Play or Step" in note.value for note in at.info)  # no empty loss chart yet
     at.button(key="duel-step10").click().run()
     assert steps(at) == 10
     loss = json.loads(at.get("plotly_chart")[0].proto.spec)
