@@ -49,6 +49,15 @@ def initialise(
                 b_hh[hidden : 2 * hidden] = 0.0
 
 
+def initialise_head(head: torch.nn.Linear, generator: torch.Generator | None = None) -> None:
+    """torch's default for a Linear layer (uniform within 1/sqrt(fan_in)), drawn from ``generator``:
+    sessions are threads of one process, so no draw may come from the global generator."""
+    bound = 1.0 / head.in_features**0.5
+    with torch.no_grad():
+        head.weight.uniform_(-bound, bound, generator=generator)
+        head.bias.uniform_(-bound, bound, generator=generator)
+
+
 def spectral_radius(matrix: Tensor) -> float:
     """Largest eigenvalue modulus of a square matrix."""
     return float(torch.linalg.eigvals(matrix.detach().double()).abs().max())

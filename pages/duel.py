@@ -13,10 +13,10 @@ st.markdown(t("duel.intro"))
 with st.sidebar:
     st.header(t("duel.settings"))
     render_duel_settings()
-duel = state.duel()
+duel = state.DUEL.get()
 show_notices()
 if duel is not None:
-    render_controls(duel, prefix="duel", flag="duel")
+    render_controls(state.DUEL, prefix="duel")
     render_duel_live()
     with st.expander(t("duel.why_title")):
         st.markdown(t("duel.why"))

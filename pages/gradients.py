@@ -15,8 +15,8 @@ with st.sidebar:
     st.header(t("train.settings"))
     render_settings()
 render_preset_buttons(("vanishing", "exploding"), prefix="grad")
-run = state.run()
+run = state.RUN.get()
 show_notices()
 if run is not None:
-    render_controls(run, prefix="grad")
+    render_controls(state.RUN, prefix="grad")
     render_gradients_live()

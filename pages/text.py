@@ -29,7 +29,7 @@ choice = st.radio(
     horizontal=True,
     format_func=lambda name: t(f"text.model_{name}"),
 )
-run = state.text_run() if choice == "live" else None  # before the notices: it may queue one
+run = state.TEXT.get() if choice == "live" else None  # before the notices: it may queue one
 show_notices()
 subject = None
 if choice == "pretrained" and shipped is not None:
@@ -38,7 +38,7 @@ if choice == "pretrained" and shipped is not None:
     subject = Subject(checkpoint.model, corpus)
     title = t("text.corpus_python")
 elif run is not None:
-    render_controls(run, prefix="text", flag="text")
+    render_controls(state.TEXT, prefix="text")
     render_text_live()
     subject = Subject(run.model, run.corpus, run)
     title = t(f"text.corpus_{run.config.corpus}")

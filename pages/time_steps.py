@@ -13,7 +13,7 @@ st.markdown(t("time.intro"))
 with st.sidebar:
     st.header(t("train.settings"))
     render_settings()
-run = state.run()
+run = state.RUN.get()
 show_notices()
 if run is not None:
     chosen = choose_sequence(run)

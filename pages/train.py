@@ -10,14 +10,14 @@ from app.ui.settings import render_settings
 from app.ui.training_view import render_live
 
 st.title(t("train.title"))
-st.caption(t(f"task.{state.config().task.name}.teaches"))
+st.caption(t(f"task.{state.RUN.config().task.name}.teaches"))
 with st.sidebar:
     st.header(t("train.settings"))
     render_settings()
-run = state.run()
+run = state.RUN.get()
 shell.show_notices()
 if run is not None:
-    render_controls(run)
+    render_controls(state.RUN)
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_live()
     render_save_load(run)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from app.engine.problems import InputError, Problem
 from app.engine.tasks import TaskConfig, task_problems
@@ -33,6 +34,11 @@ class RunConfig:
     clip: bool = True
     clip_threshold: float = 1.0
     seed: int = 0
+
+    # Settings a run can take while it trains (app/engine/live.py): everything else needs a new model.
+    LIVE_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"learning_rate", "momentum", "clip", "clip_threshold"}
+    )
 
     def problems(self) -> list[Problem]:
         """Every reason this config cannot run; empty when it can."""
@@ -69,18 +75,6 @@ class RunConfig:
         if found:
             raise InputError(found)
         return self
-
-
-# Settings a run can take while it trains: everything else needs a new model.
-LIVE_FIELDS = frozenset({"learning_rate", "momentum", "clip", "clip_threshold"})
-
-
-def needs_new_model(old: RunConfig, new: RunConfig) -> bool:
-    return any(
-        getattr(old, f.name) != getattr(new, f.name)
-        for f in fields(RunConfig)
-        if f.name not in LIVE_FIELDS
-    )
 
 
 # (field, lowest, highest). Learning rates above 10 or hidden sizes above 512 are never a lesson,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import torch
 
 from app.engine.config import RunConfig
+from app.engine.live import Live
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
-from app.engine.slices import Slices
 from app.engine.tasks import Task, TaskConfig, build_task
 from models.sequence import parameter_count
 
@@ -101,21 +99,19 @@ def hidden_for(config: RunConfig, target: int) -> int:
     )
 
 
-class Duel(Slices):
+class Duel(Live):
     """Every step draws one batch and feeds it to each model in turn, so they advance together."""
 
     def __init__(self, config: DuelConfig) -> None:
         found = config.problems()
         if found:
             raise InputError(found)
+        super().__init__()
         self.config = config
         self.task: Task = build_task(config.task)
         self.generator = torch.Generator().manual_seed(config.seed + DATA_SEED_OFFSET)
         self.runs = {cell: Run(c, task=self.task) for cell, c in run_configs(config).items()}
-        self.step = 0
         self.reached: dict[str, int | None] = dict.fromkeys(self.runs)
-        self.steps_per_second = math.nan
-        self.lock = threading.RLock()  # as Run.lock: a press and the live fragment may overlap
 
     def _train_step(self) -> None:
         x, y = self.task.batch(self.config.batch_size, self.generator)

@@ -2,60 +2,48 @@
 
 from __future__ import annotations
 
-import itertools
-import math
-import threading
-
 import torch
 from torch import nn
 
-from app.engine.config import RunConfig, needs_new_model
+from app.engine.config import RunConfig
 from app.engine.history import History
+from app.engine.live import Learner
 from app.engine.metrics import Evaluation, evaluate
-from app.engine.slices import Slices
 from app.engine.tasks import Task, build_task
-from models.init import initialise, spectral_radius
+from models.init import initialise, initialise_head, spectral_radius
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
-EVAL_EVERY = 10
-_RUN_IDS = itertools.count(1)  # steps between validation losses and W_hh spectra
+EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
 
 
-class Run(Slices):
+class Run(Learner):
     """One model learning one task. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
+        super().__init__()
         self.config = config.check()
-        self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
-        # A button press starts a new script thread while the live fragment's thread may still be in
-        # its training slice: whoever trains or reads the run holds this (re-entrant) lock.
-        self.lock = threading.RLock()
         self.task = task if task is not None else build_task(config.task)
         # Every random draw of this run comes from here: sessions are threads of one process.
         self.generator = torch.Generator().manual_seed(config.seed)
         self.model = build_model(config, self.task, self.generator)
         self.optimizer = build_optimizer(config, self.model)
         self.history = History()
-        self.step = 0
-        self.diverged_at: int | None = None
-        self.steps_per_second = math.nan
         self._evaluation: Evaluation | None = None
         self._last_eval = 0
 
     @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
+    def clip_threshold(self) -> float | None:
+        return self.config.clip_threshold if self.config.clip else None
 
-    def retune(self, config: RunConfig) -> None:
-        """Take new live settings (learning rate, momentum, clipping) without losing what was learned."""
-        if needs_new_model(self.config, config):
-            raise ValueError("this change needs a new model")
-        self.config = config.check()
-        for group in self.optimizer.param_groups:
-            group["lr"] = config.learning_rate
-            if "momentum" in group and config.optimizer == "sgd":
-                group["momentum"] = config.momentum
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.task.batch(self.config.batch_size, self.generator)
+
+    def _retuned(self) -> None:
+        super()._retuned()
+        if self.config.optimizer == "sgd":
+            for group in self.optimizer.param_groups:
+                group["momentum"] = self.config.momentum
 
     def evaluate(self) -> Evaluation:
         """Validation predictions and score at the current step (cached until the next step)."""
@@ -71,52 +59,14 @@ class Run(Slices):
         with self.lock:
             return trace(self.model, x, y)
 
-    def train_on(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        """One step on a given batch (a duel feeds the same batch to every model)."""
-        with self.lock:
-            if not self.diverged:
-                self._train_step((x, y))
-
-    def _train_step(self, batch: tuple[torch.Tensor, torch.Tensor] | None = None) -> None:
-        config = self.config
-        x, y = batch if batch is not None else self.task.batch(config.batch_size, self.generator)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss = self.model.loss(self.model(x), y)
-        loss_value = float(loss.detach())
-        if not math.isfinite(loss_value):
-            self._diverge(loss_value)
-            return
-        loss.backward()
-        names, params = zip(*self.model.named_parameters(), strict=True)
-        norms = torch._foreach_norm([p.grad for p in params])
-        total = float(torch.linalg.vector_norm(torch.stack(norms)))
-        clipped = config.clip and total > config.clip_threshold
-        if not math.isfinite(total):
-            self._diverge(loss_value)
-            return
-        if clipped:
-            torch._foreach_mul_([p.grad for p in params], config.clip_threshold / (total + 1e-6))
-        self.optimizer.step()
-        self.step += 1
+    def forget_measurements(self) -> None:
         self._evaluation = None
-        row = {
-            "loss": loss_value,
-            "grad_norm": total,
-            "grad_norm_clipped": min(total, config.clip_threshold) if config.clip else total,
-            "clipped": float(clipped),
-        }
-        row.update({f"grad/{n}": float(v) for n, v in zip(names, norms, strict=True)})
-        if self._eval_due():
+
+    def measure(self, row: dict[str, float]) -> None:
+        if self.measure_due(EVAL_EVERY, self._last_eval):
             row["val_loss"] = self.evaluate().loss
             row.update(self.spectral_radii())
             self._last_eval = self.step
-        self.history.record(self.step, row)
-
-    def _eval_due(self) -> bool:
-        """Every EVAL_EVERY steps or more, and only on a step the history keeps."""
-        if self.step == 1:
-            return True
-        return self.step - self._last_eval >= EVAL_EVERY and self.history.keeps(self.step)
 
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""
@@ -126,10 +76,6 @@ class Run(Slices):
             blocks = core.layer_weights(layer)[1].detach().split(core.hidden_size)
             radii[f"radius/l{layer}"] = max(spectral_radius(b) for b in blocks)
         return radii
-
-    def _diverge(self, loss_value: float) -> None:
-        self.diverged_at = self.step + 1
-        self.history.record(self.step + 1, {"loss": loss_value}, force=True)
 
 
 def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> SequenceModel:
@@ -144,10 +90,7 @@ def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> Se
     )
     model = SequenceModel(spec)
     initialise(model.core, config.init, config.init_radius, config.forget_bias, generator)
-    bound = 1.0 / math.sqrt(config.hidden_size)
-    with torch.no_grad():  # torch's Linear default, drawn from the run's own generator
-        model.head.weight.uniform_(-bound, bound, generator=generator)
-        model.head.bias.uniform_(-bound, bound, generator=generator)
+    initialise_head(model.head, generator)
     return model
 
 

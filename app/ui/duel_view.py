@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -16,8 +15,9 @@ from app.engine.duel import DUEL_CELLS, MATCHES, Duel, DuelConfig, sweep
 from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
-from app.ui.controls import live_fragment
+from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
+from app.ui.live_fragment import live_fragment
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
 DUEL_PRESETS = {
@@ -31,7 +31,7 @@ DUEL_PRESETS = {
 
 
 def render_duel_settings() -> None:
-    current = state.duel_config()
+    current = state.DUEL.config()
     preset = st.selectbox(
         t("duel.task"),
         list(DUEL_PRESETS),
@@ -76,7 +76,7 @@ def render_duel_settings() -> None:
         key="duel-lr",
     )
     seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="duel-seed")
-    state.set_duel_config(
+    state.DUEL.set_config(
         replace(
             current,
             task=task,
@@ -90,7 +90,7 @@ def render_duel_settings() -> None:
 
 
 def render_duel_live() -> None:
-    live_fragment(_draw, "duel")
+    live_fragment(state.DUEL, _draw)
 
 
 def _draw(duel: Duel) -> None:
@@ -151,20 +151,13 @@ def _draw(duel: Duel) -> None:
 
 
 def render_sweep() -> None:
-    config = state.duel_config()
+    config = state.DUEL.config()
     if config.task.name != "recall":
         return
     st.subheader(t("duel.sweep_title"))
     st.caption(t("duel.sweep_help"))
-    key = (
-        "sweep",
-        config.cells,
-        config.hidden_size,
-        config.match,
-        config.learning_rate,
-        config.seed,
-    )
-    results = st.session_state.get(key)
+    key = (config.cells, config.hidden_size, config.match, config.learning_rate, config.seed)
+    results = peek("sweep", key)
     if st.button(
         t("duel.sweep_run"),
         key="duel-sweep",
@@ -172,10 +165,8 @@ def render_sweep() -> None:
         disabled=results is not None,
     ):
         bar = st.progress(0.0, text=t("duel.sweep_running"))
-        results = sweep(
-            config, progress=lambda share: bar.progress(share, text=t("duel.sweep_running"))
-        )
-        st.session_state[key] = results
+        progress = lambda share: bar.progress(share, text=t("duel.sweep_running"))  # noqa: E731
+        results = remembered("sweep", key, lambda: sweep(config, progress=progress))
         bar.empty()
     if results:
         names = {cell: t(f"option.cell.{cell}") for cell in results}
@@ -195,14 +186,15 @@ def render_sweep() -> None:
 
 
 def _looks(duel: Duel) -> dict[str, np.ndarray]:
-    """Each model's ||dL/dh_t|| at the current step, refreshed at most every LOOK_EVERY seconds."""
-    cached = st.session_state.get("duel_looks")
-    now = time.perf_counter()
-    if cached and cached[0] is duel and (cached[1] == duel.step or now - cached[2] < LOOK_EVERY):
-        return cached[3]
-    norms = {cell: look(run).norms for cell, run in duel.runs.items() if not run.diverged}
-    st.session_state["duel_looks"] = (duel, duel.step, now, norms)
-    return norms
+    """Each model's ||dL/dh_t|| at the current step, refreshed at most every LOOK_EVERY seconds
+    while the duel plays."""
+    return remembered(
+        "duel_looks",
+        duel.step,
+        lambda: {cell: look(run).norms for cell, run in duel.runs.items() if not run.diverged},
+        owner=duel,
+        max_age=LOOK_EVERY if state.DUEL.playing() else None,
+    )
 
 
 def _score(evaluation) -> str:

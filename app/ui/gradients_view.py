@@ -18,19 +18,19 @@ from app.charts.training import Labels, grad_norm_figure
 from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import live_fragment
 from app.ui.i18n import localised, number, t
+from app.ui.live_fragment import live_fragment
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
 
 def render_gradients_live() -> None:
-    live_fragment(_look_and_draw)
+    live_fragment(state.RUN, _look_and_draw)
 
 
 def _look_and_draw(run: Run) -> None:
     log = state.gradient_log(run)
-    stale = not log.entries or (log.entries[-1].step != run.step and not state.playing())
+    stale = not log.entries or (log.entries[-1].step != run.step and not state.RUN.playing())
     maybe_look(run, log, force=stale)
     _draw(run)
 

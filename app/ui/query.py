@@ -31,7 +31,7 @@ def read_link() -> None:
 
 def write_link() -> None:
     """Keep the address bar in step with the current setup (only what differs from the defaults)."""
-    wanted = to_query(state.config())
+    wanted = to_query(state.RUN.config())
     language = st.session_state.get(LANGUAGE_KEY)
     if language and language != "en":
         wanted[LANG] = language

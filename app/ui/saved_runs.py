@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.engine.config_codec import to_flat
 from app.engine.problems import InputError
 from app.engine.run import Run
 from app.engine.saving import MAX_BYTES, history_csv, load_run, save_run
 from app.ui import state
 from app.ui.i18n import t
-from app.ui.settings import widget_key
+from app.ui.settings import load_config
 
 UPLOAD_KEY = "train-load-run"
 
@@ -66,8 +65,5 @@ def _load_uploaded() -> None:
 
 def adopt(loaded: Run) -> None:
     """Make a loaded run the session's run, with the widgets showing its settings."""
-    state.set_playing(False)
-    state.set_config(loaded.config)
-    for name, value in to_flat(loaded.config).items():
-        st.session_state[widget_key(name)] = value
-    state.set_run(loaded)
+    load_config(loaded.config)
+    state.RUN.put(loaded)

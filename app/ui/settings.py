@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.engine.config import OPTIMIZERS, RANGES, needs_new_model
+from app.engine.config import OPTIMIZERS, RANGES
 from app.engine.config_codec import from_flat, to_flat
 from app.engine.presets import PRESETS
 from app.engine.problems import InputError
@@ -30,10 +30,10 @@ def widget_key(name: str) -> str:
 
 def load_config(config) -> None:
     """Make ``config`` the session's setup and point every widget at it (call before widgets draw)."""
-    state.set_config(config)
+    state.RUN.set_config(config)
     for name, value in to_flat(config).items():
         st.session_state[widget_key(name)] = value
-    state.reset_run()
+    state.RUN.reset()
 
 
 def load_preset(name: str) -> None:
@@ -43,7 +43,7 @@ def load_preset(name: str) -> None:
 
 def render_settings() -> None:
     """Draw the settings; when they change, update the config (a new model only when needed)."""
-    current = state.config()
+    current = state.RUN.config()
     values = to_flat(current)
     hidden = state.hidden_controls()
     for name, draw in WIDGETS.items():
@@ -61,12 +61,7 @@ def render_settings() -> None:
         for problem in error.problems:
             st.error(describe(problem))
         return
-    if new == current:
-        return
-    if needs_new_model(current, new):
-        state.notify("notice.new_model")
-        state.reset_run()
-    state.set_config(new)
+    state.RUN.set_config(new)  # the slot decides whether that needs a new model
 
 
 def _relevant(name: str, values: dict[str, object]) -> bool:

@@ -11,6 +11,7 @@ from app.charts.training import Labels
 from app.engine.text.run import held_out
 from app.engine.text.units import FEATURES, activations, correlation, search_units
 from app.ui import state
+from app.ui.derived import remembered
 from app.ui.i18n import localised, number, t
 from app.ui.text_view import (
     EXCERPT_CHARS,
@@ -51,8 +52,8 @@ def render_units(subject: Subject) -> None:
     if len(text) < 2:
         return
     feature = FEATURES[feature_name](text)
-    acts = state.text_cache(
-        "activations",
+    acts = remembered(
+        "text_activations",
         (subject.key, text),
         lambda: activations(subject.model, subject.corpus.vocab.encode(text)),
     )
@@ -140,8 +141,10 @@ def render_held_out(subject: Subject) -> None:
     if subject.run is not None:
         result = subject.run.held_out()  # the same numbers as above the live chart
     else:
-        result = state.text_cache(
-            "held_out", subject.key, lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS)
+        result = remembered(
+            "text_held_out",
+            subject.key,
+            lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS),
         )
     cols = st.columns(4)
     cols[0].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
@@ -16,8 +15,9 @@ from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_te
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
-from app.ui.controls import live_fragment
+from app.ui.derived import remembered
 from app.ui.i18n import describe, localised, number, t
+from app.ui.live_fragment import live_fragment
 from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
@@ -30,7 +30,7 @@ _FILE_SEEN = "text_file_seen"  # (name, size) of the last file read, and its ref
 
 def render_text_settings() -> None:
     """Sidebar widgets -> the session's TextConfig (and, for "own", the text itself)."""
-    current = state.text_config()
+    current = state.TEXT.config()
     corpus = st.selectbox(
         t("text.corpus"),
         CORPORA,
@@ -75,7 +75,7 @@ def render_text_settings() -> None:
         key="text-lr",
     )
     seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="text-seed")
-    state.set_text_config(
+    state.TEXT.set_config(
         TextConfig(
             corpus=corpus,
             cell=cell,
@@ -139,7 +139,7 @@ def render_corpus_summary(corpus: Corpus, title: str) -> None:
 
 
 def render_text_live() -> None:
-    live_fragment(_draw, "text")
+    live_fragment(state.TEXT, _draw)
 
 
 def _draw(run: TextRun) -> None:
@@ -149,7 +149,7 @@ def _draw(run: TextRun) -> None:
     result = run.held_out()
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), number(run.step, ","))
-    speed = run.steps_per_second if state.playing("text") else math.nan
+    speed = run.steps_per_second if state.TEXT.playing() else math.nan
     cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
     cols[2].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
     cols[3].metric(
@@ -187,15 +187,13 @@ def _live_sample(run: TextRun):
         config = sample_config(LIVE_SAMPLE_LENGTH)
     except InputError:  # the Write tab says what is wrong; the live sample keeps the defaults
         config = SampleConfig(length=LIVE_SAMPLE_LENGTH)
-    cached = st.session_state.get("text_live_sample")
-    now = time.perf_counter()
-    fresh = cached is not None and cached[0] is run and cached[1] == (run.step, config)
-    recent = cached is not None and cached[0] is run and now - cached[2] < LIVE_SAMPLE_EVERY
-    if fresh or (recent and state.playing("text")):
-        return cached[3]
-    sample = generate(run.model, run.corpus.vocab, config)
-    st.session_state["text_live_sample"] = (run, (run.step, config), now, sample)
-    return sample
+    return remembered(
+        "text_live_sample",
+        (run.step, config),
+        lambda: generate(run.model, run.corpus.vocab, config),
+        owner=run,
+        max_age=LIVE_SAMPLE_EVERY if state.TEXT.playing() else None,
+    )
 
 
 def sample_config(length: int | None = None) -> SampleConfig:
@@ -238,8 +236,8 @@ def current_sample(subject: Subject) -> Sample | None:
             st.error(describe(problem))
         return None
     vocab = subject.corpus.vocab
-    return state.text_cache(
-        "sample", (subject.key, config), lambda: generate(subject.model, vocab, config)
+    return remembered(
+        "text_sample", (subject.key, config), lambda: generate(subject.model, vocab, config)
     )
 
 

@@ -11,6 +11,7 @@ from app.charts.training import Labels
 from app.engine.text.run import next_char_probabilities
 from app.engine.text.sampling import SampleConfig, temper
 from app.ui import state
+from app.ui.derived import remembered
 from app.ui.i18n import localised, t
 from app.ui.text_view import SAMPLE_SEED, Subject, current_sample, held_out_excerpt, is_prose
 
@@ -52,8 +53,8 @@ def render_write(subject: Subject) -> None:
     if sample is None:
         return
     text = sample.full if look == "sample" else held_out_excerpt(subject, LOOK_CHARS)
-    probabilities = state.text_cache(
-        "probabilities",
+    probabilities = remembered(
+        "text_probabilities",
         (subject.key, text),
         lambda: next_char_probabilities(subject.model, subject.corpus.vocab.encode(text)),
     )

@@ -29,11 +29,11 @@ from app.engine.time_steps import (
     top_units,
 )
 from app.ui import state
+from app.ui.derived import remembered
 from app.ui.i18n import current_language, describe, localised, number, t
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
-_FIGURES = "steps_figures"
 CHART_KEYS = {
     "heatmap": "steps-heatmap",
     "units": "steps-units-chart",
@@ -88,8 +88,8 @@ def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
         label = ("typed", text)
     else:
         x, label = run.task.x_val[index : index + 1], ("validation", index)
-    seen, path = state.cached_inspection(
-        (model.uid, model.step, label, layer), lambda: _inspect(model, x, layer)
+    seen, path = remembered(
+        "steps_inspection", (model.uid, model.step, label, layer), lambda: _inspect(model, x, layer)
     )
     return model, seen, path, layer
 
@@ -207,9 +207,14 @@ def _figures(
     """The page's figures for one inspection, built once: a cursor move only moves their cursors."""
     big = state.presentation()
     key = (layer, tuple(units), big, current_language())
-    cached = st.session_state.get(_FIGURES)
-    if cached is not None and cached[0] is seen and cached[1] == key:
-        return cached[2]
+    return remembered(
+        "steps_figures", key, lambda: _build_figures(seen, path, layer, units, big), owner=seen
+    )
+
+
+def _build_figures(
+    seen: Inspection, path: Trajectory, layer: int, units: list[int], big: bool
+) -> dict[str, go.Figure]:
     found = seen.trace.layers[layer]
     hidden = found.hidden[0].numpy()
     step, unit = t("time.step"), t("time.unit")
@@ -247,7 +252,6 @@ def _figures(
             rows["c"] = found.cell[0].numpy()
         title = t(f"time.gates_title_{seen.cell}")
         figures["gates"] = gates_figure(rows, units, 0, Labels(title, step, "", (unit,)), big)
-    st.session_state[_FIGURES] = (seen, key, figures)
     return figures
 
 

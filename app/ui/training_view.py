@@ -16,12 +16,12 @@ from app.charts.training import (
 )
 from app.engine.run import Run
 from app.ui import state
-from app.ui.controls import live_fragment
 from app.ui.i18n import localised, number, t
+from app.ui.live_fragment import live_fragment
 
 
 def render_live() -> None:
-    live_fragment(_draw)
+    live_fragment(state.RUN, _draw)
 
 
 def _draw(run: Run) -> None:
@@ -32,7 +32,7 @@ def _draw(run: Run) -> None:
         st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), number(run.step, ","))
-    speed = run.steps_per_second if state.playing() else math.nan
+    speed = run.steps_per_second if state.RUN.playing() else math.nan
     cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
     unit = f" {run.task.unit}" if run.task.unit else ""
     cols[2].metric(

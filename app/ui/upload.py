@@ -26,7 +26,7 @@ def render_upload() -> None:
                 st.error(describe(problem))
             return
         state.set_upload(state.UploadedSeries(file.name, columns, next(iter(columns))))
-        state.reset_run()
+        state.RUN.reset()
         current = state.upload()
     if current is None:
         st.info(t("upload.waiting"))
@@ -37,5 +37,5 @@ def render_upload() -> None:
     )
     if column != current.column:
         state.set_upload(state.UploadedSeries(current.file_name, current.columns, column))
-        state.reset_run()
+        state.RUN.reset()
     st.caption(t("upload.loaded", name=current.file_name, rows=len(current.columns[column])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.ui import controls, load_meter, pacing
+from app.ui import live_fragment, live_slot, load_meter, pacing, state
 from app.ui.load_meter import LoadMeter
 
 
@@ -55,15 +55,17 @@ def test_the_tick_stays_put_for_small_drops_in_load() -> None:
 
 
 def test_the_page_asks_the_meter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(controls.state, "playing", lambda flag="run": True)
-    monkeypatch.setattr(controls.st, "session_state", {"draw_cost:run": 0.015})
-    monkeypatch.setattr(controls, "playing_sessions", lambda: 1)
-    alone = controls.tick()
-    monkeypatch.setattr(controls, "playing_sessions", lambda: 40)
-    assert controls.tick() > alone
-    assert controls.slice_seconds() < pacing.slice_for(alone, 1, 0.015)
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    state.RUN.set_playing(True)
+    monkeypatch.setattr(live_fragment, "playing_sessions", lambda: 1)
+    alone = live_fragment.tick(state.RUN)
+    monkeypatch.setattr(live_fragment, "playing_sessions", lambda: 40)
+    assert live_fragment.tick(state.RUN) > alone
+    first_cost = live_slot.FIRST_DRAWING_COST
+    assert live_fragment.slice_seconds(state.RUN) < pacing.slice_for(alone, 1, first_cost)
 
 
 def test_no_timer_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(controls.state, "playing", lambda flag="run": False)
-    assert controls.tick() is None
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    assert not state.RUN.playing()
+    assert live_fragment.tick(state.RUN) is None

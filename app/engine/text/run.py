@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import math
-import threading
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
 from app.engine.history import History
+from app.engine.live import Learner
 from app.engine.problems import InputError, Problem
-from app.engine.slices import Slices
 from app.engine.text.corpus import Corpus
-from models.init import initialise
+from models.init import initialise, initialise_head
 from models.recurrent import CELL_KINDS
 from models.sequence import ModelSpec, SequenceModel
 
@@ -23,7 +22,6 @@ LN2 = math.log(2)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
 LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
-_RUN_IDS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,9 @@ class TextConfig:
     learning_rate: float = 0.01  # fast early progress: clipping keeps it safe
     clip: float = 1.0  # largest gradient norm; 0 turns clipping off
     seed: int = 0
+
+    # Settings a run can take while it trains (app/engine/live.py): everything else needs a new model.
+    LIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"learning_rate", "clip"})
 
     def check(self) -> TextConfig:
         problems = []
@@ -96,16 +97,13 @@ class HeldOut:
         return 2.0**self.unigram_bits
 
 
-class TextRun(Slices):
+class TextRun(Learner):
     """One character model learning one corpus. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: TextConfig, corpus: Corpus) -> None:
+        super().__init__()
         self.config = config.check()
         self.corpus = corpus
-        self.uid = next(_RUN_IDS)  # a name for caches: unlike id(), never reused by a later run
-        # A press (Step, a tab's widget) runs the script in a new thread while the live fragment's
-        # thread may be in its training slice: whoever trains or reads the model holds this lock.
-        self.lock = threading.RLock()
         if len(corpus.train_ids) <= config.seq_len + 1:
             raise InputError(
                 Problem(
@@ -121,23 +119,13 @@ class TextRun(Slices):
             self.model.parameters(), lr=config.learning_rate, fused=True
         )
         self.history = History()
-        self.step = 0
-        self.diverged_at: int | None = None
-        self.steps_per_second = math.nan
         self._train = torch.from_numpy(corpus.train_ids)
         self._offsets = torch.arange(config.seq_len + 1)
         self._held_out: HeldOut | None = None
 
     @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-    def retune(self, config: TextConfig) -> None:
-        """A new learning rate, taken at once, without losing what was learned."""
-        with self.lock:
-            self.config = config.check()
-            for group in self.optimizer.param_groups:
-                group["lr"] = config.learning_rate
+    def clip_threshold(self) -> float | None:
+        return self.config.clip or None
 
     def held_out(self) -> HeldOut:
         """Held-out bits per character at the current step (cached until the next step)."""
@@ -154,31 +142,15 @@ class TextRun(Slices):
         windows = self._train[starts + self._offsets]  # (batch, seq_len + 1)
         return windows[:, :-1], windows[:, 1:]
 
-    def _train_step(self) -> None:
-        x, y = self.batch()
-        self.optimizer.zero_grad(set_to_none=True)
-        loss = self.model.loss(self.model(x), y)
-        loss_value = float(loss.detach())
-        if not math.isfinite(loss_value):
-            self._diverge(loss_value)
-            return
-        loss.backward()
-        params = [p for p in self.model.parameters() if p.grad is not None]
-        total = float(torch.nn.utils.clip_grad_norm_(params, self.config.clip or math.inf))
-        if not math.isfinite(total):
-            self._diverge(loss_value)
-            return
-        self.optimizer.step()
-        self.step += 1
+    def loss_columns(self, loss: float) -> dict[str, float]:
+        return {"bits": loss / LN2}
+
+    def forget_measurements(self) -> None:
         self._held_out = None
-        row = {"bits": loss_value / LN2, "grad_norm": total}
+
+    def measure(self, row: dict[str, float]) -> None:
         if self.step == 1 or (self.step % EVAL_EVERY == 0 and self.history.keeps(self.step)):
             row["val_bits"] = self.held_out().bits
-        self.history.record(self.step, row)
-
-    def _diverge(self, loss_value: float) -> None:
-        self.diverged_at = self.step + 1
-        self.history.record(self.step + 1, {"bits": loss_value}, force=True)
 
 
 def build_text_model(
@@ -195,12 +167,10 @@ def build_text_model(
     )
     model = SequenceModel(spec)
     initialise(model.core, generator=generator)
-    bound = 1.0 / math.sqrt(config.hidden_size)
-    with torch.no_grad():  # torch's defaults, drawn from the run's own generator
-        if model.embedding is not None:
+    if model.embedding is not None:
+        with torch.no_grad():  # torch's default, drawn from the run's own generator
             model.embedding.weight.normal_(generator=generator)
-        model.head.weight.uniform_(-bound, bound, generator=generator)
-        model.head.bias.uniform_(-bound, bound, generator=generator)
+    initialise_head(model.head, generator)
     return model
 
 
