@@ -56,14 +56,21 @@ class Live:
     def _retuned(self) -> None:
         """Push the new live settings wherever they act (the optimiser, usually)."""
 
-    def train(self, steps: int | None = None, seconds: float | None = None) -> int:
-        """Train ``steps`` steps, or for ``seconds`` (at least one step); returns the steps done."""
+    def train(
+        self,
+        steps: int | None = None,
+        seconds: float | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Train ``steps`` steps, or for ``seconds`` (at least one step), or until ``stop()`` says
+        so before a step (a Pause pressed meanwhile); returns the steps done."""
         if steps is None and seconds is None:
             steps = 1
         if steps is not None and steps <= 0:
             return 0
         with self.lock:
-            done, elapsed = run_slice(self._train_step, lambda: self.diverged, steps, seconds)
+            halt = (lambda: self.diverged) if stop is None else (lambda: self.diverged or stop())
+            done, elapsed = run_slice(self._train_step, halt, steps, seconds)
             if done and elapsed > 0:
                 self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
             return done

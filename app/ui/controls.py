@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.ui import state
-from app.ui.i18n import t
+from app.ui.i18n import number, t
 from app.ui.live_slot import Slot
 from app.ui.load_meter import beat
 from app.ui.settings import load_preset
@@ -17,7 +17,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
     """The four buttons of ``slot``; ``prefix`` names their keys (``train-play``...)."""
     target = slot.get()
     diverged = target is None or target.diverged
-    cols = st.columns([1, 1, 1, 1] if state.presentation() else [1, 1, 1, 1, 2])
+    cols = st.columns([1, 1, 1, 1, 2])
     common = {"width": "stretch"}
     if slot.playing():
         cols[0].button(
@@ -66,6 +66,15 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         args=(slot,),
         icon=":material/restart_alt:",
         **common,
+    )
+    cols[4].select_slider(
+        t("controls.speed"),
+        options=state.SPEEDS,
+        value=state.speed(),
+        key=f"{prefix}-speed",
+        format_func=lambda v: t("controls.speed_full") if v == 0 else number(v, ","),
+        on_change=lambda: state.set_speed(st.session_state[f"{prefix}-speed"]),
+        help=t("controls.speed_help"),
     )
 
 

@@ -8,8 +8,11 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app.engine.live import Live
+from app.ui import state
 from app.ui.live_slot import Slot
 from app.ui.load_meter import beat, live_gate, playing_sessions
 from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
@@ -49,7 +52,10 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
     # Taking turns with the process's other live runs (load_meter.live_gate), then the thing's own
     # lock: a press may be training the same object in another thread.
     with live_gate(), target.lock:
-        advance(slot, target, slice_seconds(slot, seconds) if timer_run else MIN_SLICE)
+        if state.speed():  # slow motion: a set number of steps per refresh, one on a press
+            advance(slot, target, steps=steps_per_tick(seconds) if timer_run else 1)
+        else:
+            advance(slot, target, slice_seconds(slot, seconds) if timer_run else MIN_SLICE)
         if timer_run and seconds is not None and seconds != record.defined_tick:
             # The server's load changed: redefine the fragment's timer with a full-app run, which
             # draws what this run just trained. Only timer runs ask: a full-app run has just
@@ -72,10 +78,13 @@ def slice_seconds(slot: Slot, seconds: float | None = None) -> float:
     return slice_for(seconds or tick(slot) or TICKS[0], playing_sessions(), slot.state().draw_cost)
 
 
-def advance(slot: Slot, target: Live, seconds: float) -> None:
-    """Train a playing thing for ``seconds`` (called inside the live fragment)."""
+def advance(
+    slot: Slot, target: Live, seconds: float | None = None, steps: int | None = None
+) -> None:
+    """Train a playing thing for ``seconds`` or ``steps`` (called inside the live fragment). The
+    slice ends early when a press is waiting: Pause stops at the click, not a slice later."""
     if slot.playing() and not target.diverged:
-        target.train(seconds=seconds)
+        target.train(steps=steps, seconds=seconds, stop=press_waiting)
     if target.diverged and slot.playing():
         slot.set_playing(False)
         st.rerun(scope="app")  # redraw the buttons and stop the timer
@@ -83,11 +92,36 @@ def advance(slot: Slot, target: Live, seconds: float) -> None:
 
 def tick(slot: Slot) -> float | None:
     """The live fragment's run_every (None while paused): 0.3 s alone, stretching as more sessions
-    of this process play (app/ui/pacing.py)."""
+    of this process play (app/ui/pacing.py); in slow motion at least the time of one step."""
     record = slot.state()
     if not record.playing:
         return None
-    return choose_tick(playing_sessions(), record.draw_cost, record.defined_tick)
+    paced = choose_tick(playing_sessions(), record.draw_cost, record.defined_tick)
+    speed = state.speed()
+    return max(paced, round(1 / speed, 2)) if speed else paced
+
+
+def steps_per_tick(seconds: float | None) -> int:
+    """Steps a slow-motion refresh trains: the chosen speed over one tick, at least one."""
+    return max(1, round(state.speed() * (seconds or TICKS[0])))
+
+
+def press_waiting() -> bool:
+    """Whether a press (a full-app rerun: Pause, a setting) waits for this run to reach Streamlit.
+
+    A slice has no Streamlit call in it, so without asking, a press would wait for the slice to
+    end and Pause would let a few hundred more steps through. This reads Streamlit's request state
+    (script_requests, not a public API): if that ever changes, the answer is False, as before."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    try:
+        if requests._state == ScriptRequestType.STOP:
+            return True
+        data = requests._rerun_data
+        waiting = requests._state == ScriptRequestType.RERUN
+        return waiting and not (data.fragment_id_queue and not data.is_fragment_scoped_rerun)
+    except AttributeError:
+        return False
 
 
 def define_tick(slot: Slot) -> float | None:

@@ -9,7 +9,7 @@ from app.ui import state
 from app.ui.i18n import LANGUAGE_KEY, LANGUAGES
 from app.ui.settings import HIDEABLE, load_config
 
-LANG, PRESENT, HIDE = "lang", "present", "hide"
+LANG, PRESENT, HIDE, SPEED = "lang", "present", "hide", "speed"
 
 
 def read_link() -> None:
@@ -19,6 +19,10 @@ def read_link() -> None:
     if language in LANGUAGES:
         st.session_state[LANGUAGE_KEY] = language
     state.set_presentation(params.get(PRESENT) == "1")
+    speed = params.get(SPEED, "0")
+    state.set_speed(int(speed) if speed.isdigit() and int(speed) in state.SPEEDS else 0)
+    if str(state.speed()) != speed:
+        state.notify("notice.bad_speed", value=speed[:20], options=_speeds())
     hidden = {name for name in params.get(HIDE, "").split(",") if name in HIDEABLE}
     state.set_hidden_controls(frozenset(hidden))
     config, problems = from_query(params)
@@ -37,7 +41,13 @@ def write_link() -> None:
         wanted[LANG] = language
     if state.presentation():
         wanted[PRESENT] = "1"
+    if state.speed():
+        wanted[SPEED] = str(state.speed())
     if state.hidden_controls():
         wanted[HIDE] = ",".join(sorted(state.hidden_controls()))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def _speeds() -> str:
+    return ", ".join(str(v) for v in state.SPEEDS if v)

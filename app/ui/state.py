@@ -28,6 +28,10 @@ _UPLOAD = "upload"
 _PRESENTATION = "presentation"
 _HIDDEN = "hidden_controls"
 _STARTED = "started"
+_SPEED = "speed"
+# Training speeds a lecturer can choose, in steps per second; 0 is as fast as the server allows.
+# Slow ones let a room follow each step: the charts redraw after every one or few steps.
+SPEEDS = (1, 3, 10, 30, 100, 300, 0)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,15 @@ def presentation() -> bool:
 
 def set_presentation(value: bool) -> None:
     st.session_state[_PRESENTATION] = value
+
+
+def speed() -> int:
+    """Steps per second every live page of this session trains at (0: full speed)."""
+    return int(st.session_state.get(_SPEED, 0))
+
+
+def set_speed(value: int) -> None:
+    st.session_state[_SPEED] = value if value in SPEEDS else 0
 
 
 def hidden_controls() -> frozenset[str]:

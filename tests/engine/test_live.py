@@ -109,3 +109,11 @@ def test_a_saved_run_keeps_its_seed() -> None:
     other = Run(replace(config, seed=0))
     other.train(steps=10)
     assert other.history.array("loss").tolist() != run.history.array("loss").tolist()
+
+
+def test_a_slice_stops_when_asked_before_its_time_is_up() -> None:
+    run = Run(RunConfig())
+    asked = []
+    done = run.train(seconds=5.0, stop=lambda: len(asked.append(1) or asked) > 7)
+    assert done == 7  # asked before each step: the eighth question said stop
+    assert run.step == 7
