@@ -17,6 +17,7 @@ from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
 from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
+from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
@@ -136,7 +137,7 @@ def _draw(duel: Duel) -> None:
                 ),
                 big,
             )
-            st.plotly_chart(localised(fig), key="duel-loss-chart", width="stretch")
+            live_chart(fig, key="duel-loss-chart")
             st.caption(t(f"duel.aid_loss_{kind}"))
     with right:
         norms = _looks(duel)
@@ -146,7 +147,7 @@ def _draw(duel: Duel) -> None:
             Labels(t("duel.gradient_title"), t("grad.time_step"), t("duel.gradient_axis")),
             big,
         )
-        st.plotly_chart(localised(fig), key="duel-gradient-chart", width="stretch")
+        live_chart(fig, key="duel-gradient-chart")
         st.caption(t("duel.aid_gradient"))
 
 

@@ -18,7 +18,8 @@ from app.charts.training import Labels, grad_norm_figure
 from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
-from app.ui.i18n import localised, number, t
+from app.ui.i18n import number, t
+from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
@@ -38,8 +39,12 @@ def _look_and_draw(run: Run) -> None:
 def _draw(run: Run) -> None:
     big = state.presentation()
     log = state.gradient_log(run)
+    # Messages that come and go sit in containers that are always there, so the charts below keep
+    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
     if run.diverged:
-        st.error(t("grad.exploded", step=run.diverged_at), icon=":material/error:")
+        st.container().error(t("grad.exploded", step=run.diverged_at), icon=":material/error:")
+    else:
+        st.container()
     if not log.entries:
         return
     latest = log.entries[-1]
@@ -65,7 +70,7 @@ def _draw(run: Run) -> None:
             cell_norms=latest.cell_norms,
             big=big,
         )
-        st.plotly_chart(localised(fig), key="grad-time-chart", width="stretch")
+        live_chart(fig, key="grad-time-chart")
         st.caption(t("grad.aid_time"))
     with right:
         steps, matrix = log.matrix()
@@ -75,13 +80,14 @@ def _draw(run: Run) -> None:
             Labels(t("grad.horizon_title"), t("grad.time_step"), t("chart.step")),
             big,
         )
-        st.plotly_chart(localised(fig), key="grad-horizon-chart", width="stretch")
+        live_chart(fig, key="grad-horizon-chart")
         st.caption(t("grad.aid_horizon"))
 
-    if len(run.history):
-        _history_charts(run, big)
-    else:  # nothing to plot over training steps yet: say so rather than show empty axes
-        st.info(t("grad.after_training"), icon=":material/info:")
+    with st.container():
+        if len(run.history):
+            _history_charts(run, big)
+        else:  # nothing to plot over training steps yet: say so rather than show empty axes
+            st.info(t("grad.after_training"), icon=":material/info:")
 
     if not run.diverged:
         found = spectrum(run, layer=0)
@@ -96,7 +102,7 @@ def _draw(run: Run) -> None:
             ),
             big,
         )
-        st.plotly_chart(localised(fig), key="grad-spectrum-chart", width="stretch")
+        live_chart(fig, key="grad-spectrum-chart")
         st.caption(t(f"grad.aid_spectrum_{run.config.cell}"))
 
 
@@ -110,7 +116,7 @@ def _history_charts(run: Run, big: bool) -> None:
         fig = parameter_norms_figure(
             steps, norms, Labels(t("grad.params_title"), t("chart.step"), "‖∇‖"), big
         )
-        st.plotly_chart(localised(fig), key="grad-params-chart", width="stretch")
+        live_chart(fig, key="grad-params-chart")
         st.caption(t("grad.aid_params"))
     with right:
         threshold = run.config.clip_threshold if run.config.clip else None
@@ -128,7 +134,7 @@ def _history_charts(run: Run, big: bool) -> None:
             big=big,
             after=history.array("grad_norm_clipped"),
         )
-        st.plotly_chart(localised(fig), key="grad-clip-chart", width="stretch")
+        live_chart(fig, key="grad-clip-chart")
         st.caption(t("grad.aid_clip"))
 
 

@@ -16,7 +16,8 @@ from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.derived import remembered
-from app.ui.i18n import describe, localised, number, t
+from app.ui.i18n import describe, number, t
+from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 from models.sequence import SequenceModel
 
@@ -144,8 +145,12 @@ def render_text_live() -> None:
 
 def _draw(run: TextRun) -> None:
     big = state.presentation()
+    # Messages that come and go sit in containers that are always there, so the chart below keeps
+    # its place in the page and is updated in place, not re-created (app/ui/live_chart.py).
     if run.diverged:
-        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+    else:
+        st.container()
     result = run.held_out()
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), number(run.step, ","))
@@ -155,8 +160,9 @@ def _draw(run: TextRun) -> None:
     cols[3].metric(
         t("text.unigram_bits"), number(result.unigram_bits, ".2f"), help=t("text.unigram_help")
     )
+    note = st.container()
     if not run.history.columns:
-        st.info(t("train.press_play"))
+        note.info(t("train.press_play"))
     left, right = st.columns(2)
     with left:
         history = run.history
@@ -173,7 +179,7 @@ def _draw(run: TextRun) -> None:
             ),
             big,
         )
-        st.plotly_chart(localised(fig), key="text-bits-chart", width="stretch")
+        live_chart(fig, key="text-bits-chart")
     with right:
         sample = _live_sample(run)
         st.markdown(f"**{t('text.live_sample', step=run.step)}**")

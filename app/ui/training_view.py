@@ -16,7 +16,8 @@ from app.charts.training import (
 )
 from app.engine.run import Run
 from app.ui import state
-from app.ui.i18n import localised, number, t
+from app.ui.i18n import number, t
+from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 
 
@@ -28,8 +29,12 @@ def _draw(run: Run) -> None:
     big = state.presentation()
     evaluation = run.evaluate()
     history = run.history
+    # Messages that come and go sit in containers that are always there, so the charts below keep
+    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
     if run.diverged:
-        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+    else:
+        st.container()
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), number(run.step, ","))
     speed = run.steps_per_second if state.RUN.playing() else math.nan
@@ -44,8 +49,9 @@ def _draw(run: Run) -> None:
         t(f"baseline.{evaluation.baseline_name}"),
         _fmt(evaluation.baseline, evaluation.metric) + unit,
     )
+    note = st.container()
     if not history.columns:
-        st.info(t("train.press_play"))
+        note.info(t("train.press_play"))
     left, right = st.columns(2)
     with left:
         log = st.session_state.get("train-log-scale", True)
@@ -63,7 +69,7 @@ def _draw(run: Run) -> None:
             log_scale=log,
             big=big,
         )
-        st.plotly_chart(localised(fig), key="train-loss-chart", width="stretch")
+        live_chart(fig, key="train-loss-chart")
         threshold = run.config.clip_threshold if run.config.clip else None
         fig = grad_norm_figure(
             steps,
@@ -78,11 +84,9 @@ def _draw(run: Run) -> None:
             ),
             big=big,
         )
-        st.plotly_chart(localised(fig), key="train-grad-chart", width="stretch")
+        live_chart(fig, key="train-grad-chart")
     with right:
-        st.plotly_chart(
-            localised(_prediction_figure(run, big)), key="train-prediction-chart", width="stretch"
-        )
+        live_chart(_prediction_figure(run, big), key="train-prediction-chart")
         if run.task.info.name == "lesson_temperature":
             # Markdown, not st.dataframe: seven rows redrawn on every live refresh of every
             # session, and a dataframe's Arrow encoding cost more than the three charts' building.

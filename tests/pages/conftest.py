@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -32,3 +34,18 @@ def steps(at: AppTest) -> int:
 @pytest.fixture
 def train_page() -> AppTest:
     return open_page(TRAIN)
+
+
+LIVE_CHART = "unrolled.live_chart"
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Every figure the page draws, in page order: st.plotly_chart's and the live charts' (the
+    component of app/ui/live_chart.py, which carries the same plotly JSON)."""
+    found = []
+    for element in at.main:  # the main area's elements in page order
+        if element.type == "plotly_chart":
+            found.append(json.loads(element.proto.spec))
+        elif element.type == "bidi_component" and element.proto.component_name == LIVE_CHART:
+            found.append(json.loads(json.loads(element.proto.json)["figure"]))
+    return found

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from tests.pages.conftest import open_page, steps
+from tests.pages.conftest import charts, open_page, steps
 
 DUEL = "../pages/duel.py"
 
@@ -20,7 +18,7 @@ def test_step_and_reset_drive_all_models_together() -> None:
     assert any("Play or Step" in note.value for note in at.info)  # no empty loss chart yet
     at.button(key="duel-step10").click().run()
     assert steps(at) == 10
-    loss = json.loads(at.get("plotly_chart")[0].proto.spec)
+    loss = charts(at)[0]
     assert len(loss["data"]) == 2  # one curve per model
     at.button(key="duel-reset").click().run()
     assert steps(at) == 0

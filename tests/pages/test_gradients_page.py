@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from tests.pages.conftest import open_page, steps
+from tests.pages.conftest import charts, open_page, steps
 
 GRADIENTS = "../pages/gradients.py"
 
@@ -17,8 +15,8 @@ def test_vanishing_preset_shows_the_gradient_dying() -> None:
     at.button(key="grad-step10").click().run()
     assert not at.exception
     assert steps(at) == 10
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(charts) == 5
+    found = charts(at)
+    assert len(found) == 5
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["First step against last"] == "< 10^-45"
     factor = float(metrics["Measured factor per step"].removeprefix("× "))
@@ -46,5 +44,5 @@ def test_exploding_preset_explains_the_explosion_and_clipping_saves_it() -> None
 def test_lstm_shows_its_cell_state_gradient() -> None:
     at = open_page(GRADIENTS, task="adding", cell="lstm")
     at.button(key="grad-step").click().run()
-    time_chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    time_chart = charts(at)[0]
     assert "cell state" in " ".join(trace["name"] for trace in time_chart["data"])

@@ -3,7 +3,6 @@ controls as the other pages, the user's own text (refused clearly when bad), and
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app.engine.text.corpus import CORPORA, MIN_CHARS
 from app.engine.text.units import FEATURES
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import open_page, steps
+from tests.pages.conftest import charts, open_page, steps
 
 TEXT = "../pages/text.py"
 
@@ -27,10 +26,6 @@ def live() -> AppTest:
 def metric(at: AppTest, label_start: str) -> float:
     found = next(m for m in at.metric if m.label.startswith(label_start))
     return float(found.value.replace(",", "").replace("—", "nan").replace("+", ""))
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def chart_titles(at: AppTest) -> set[str]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import HOME, TRAIN, open_page, steps
+from tests.pages.conftest import HOME, TRAIN, charts, open_page, steps
 
 
 def test_home_page_renders_equations_and_link() -> None:
@@ -42,10 +40,10 @@ def test_play_trains_at_once_and_pause_stops(train_page: AppTest) -> None:
 
 def test_charts_carry_the_run(train_page: AppTest) -> None:
     train_page.button(key="train-step10").click().run()
-    charts = {c.proto.id: json.loads(c.proto.spec) for c in train_page.get("plotly_chart")}
-    assert len(charts) == 3
+    found = dict(enumerate(charts(train_page)))
+    assert len(found) == 3
     loss = next(
-        s for s in charts.values() if len(s["data"]) == 2 and s["data"][0]["mode"] == "lines"
+        s for s in found.values() if len(s["data"]) == 2 and s["data"][0]["mode"] == "lines"
     )
     assert len(_values(loss["data"][0]["y"])) == 10
 
@@ -147,5 +145,5 @@ def test_portuguese_numbers_take_the_decimal_comma() -> None:
     assert "," in error and "." not in error
     table = next(m.value for m in at.markdown if m.value.startswith("| Dias lidos"))
     assert "| 22,0 |" in table
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    specs = charts(at)
     assert specs and all(spec["layout"]["separators"] == ",." for spec in specs)  # 0,5 on the axes
