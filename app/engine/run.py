@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from app.engine.config import RunConfig, needs_new_model
-from app.engine.history import History
+from app.engine.history import Columns, History
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.slices import Slices
 from app.engine.tasks import Task, build_task
@@ -20,6 +20,11 @@ from models.trace import Trace, trace
 
 EVAL_EVERY = 10
 _RUN_IDS = itertools.count(1)  # steps between validation losses and W_hh spectra
+# What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
+COLUMNS = Columns(
+    frozenset({"loss", "val_loss", "grad_norm", "grad_norm_clipped", "clipped"}),
+    ("grad/", "radius/"),
+)
 
 
 class Run(Slices):
@@ -36,7 +41,7 @@ class Run(Slices):
         self.generator = torch.Generator().manual_seed(config.seed)
         self.model = build_model(config, self.task, self.generator)
         self.optimizer = build_optimizer(config, self.model)
-        self.history = History()
+        self.history = History(known=COLUMNS)
         self.step = 0
         self.diverged_at: int | None = None
         self.steps_per_second = math.nan
