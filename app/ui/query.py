@@ -5,15 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine.config_codec import from_query, to_query
+from app.engine.problems import Problem
 from app.ui import state
-from app.ui.i18n import LANGUAGE_KEY, LANGUAGES
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe
 from app.ui.settings import HIDEABLE, load_config
 
 LANG, PRESENT, HIDE = "lang", "present", "hide"
 
 
 def read_link() -> None:
-    """On a session's first run: take the link's setup, or the defaults and a short notice."""
+    """On a session's first run: take the link's setup; any value it cannot use keeps its default,
+    and one notice says which (after the language, so the notice speaks it)."""
     params = st.query_params.to_dict()
     language = params.get(LANG)
     if language in LANGUAGES:
@@ -23,10 +25,18 @@ def read_link() -> None:
     state.set_hidden_controls(frozenset(hidden))
     config, problems = from_query(params)
     if problems:
-        state.notify("notice.bad_link")
-        for problem in problems:
-            state.notify(problem)
+        state.notify(ignored_notice(problems))
     load_config(config)
+
+
+def ignored_notice(problems: list[Problem]) -> Problem:
+    """One notice for a link's refused values: which ones, and why (the rest of the link was used)."""
+    reasons = " ".join(describe(problem) for problem in problems)
+    return Problem(
+        "problem.link_ignored",
+        "some values of this link were ignored: " + "; ".join(p.text for p in problems),
+        {"reasons": reasons},
+    )
 
 
 def write_link() -> None:
