@@ -24,9 +24,23 @@ def read_link() -> None:
     hidden = {name for name in params.get(HIDE, "").split(",") if name in HIDEABLE}
     state.set_hidden_controls(frozenset(hidden))
     config, problems = from_query(params)
+    problems = [*shell_problems(params), *problems]
     if problems:
         state.notify(ignored_notice(problems))
     load_config(config)
+
+
+def shell_problems(params: dict[str, str]) -> list[Problem]:
+    """Refusals for the link's own switches: its language, presentation mode and hidden controls."""
+    found = []
+    if LANG in params and params[LANG] not in LANGUAGES:
+        found.append(_meaningless(LANG, params[LANG]))
+    if PRESENT in params and params[PRESENT] not in ("0", "1"):
+        found.append(_meaningless(PRESENT, params[PRESENT]))
+    unknown = [name for name in params.get(HIDE, "").split(",") if name and name not in HIDEABLE]
+    if unknown:
+        found.append(_meaningless(HIDE, ",".join(unknown)))
+    return found
 
 
 def ignored_notice(problems: list[Problem]) -> Problem:
@@ -51,3 +65,12 @@ def write_link() -> None:
         wanted[HIDE] = ",".join(sorted(state.hidden_controls()))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def _meaningless(name: str, value: str) -> Problem:
+    value = value[:60]
+    return Problem(
+        "problem.link_value",
+        f"the link's {name}={value!r} means nothing here",
+        {"name": name, "value": value},
+    )

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine.config_codec import FLAT_NAMES, from_query
+from app.ui.query import shell_problems
 from tests.engine.test_links import hostile
 from tests.pages.conftest import open_link
 
@@ -31,7 +32,7 @@ def test_a_hostile_link_is_explained_never_raised(page: str, link: dict[str, str
     link = {**link, "lang": "en"}  # the notice is looked for in English
     at = open_link(f"../pages/{page}.py", **link)
     assert not at.exception, [e.value for e in at.exception]
-    _, refused = from_query(link)
+    refused = from_query(link)[1] or shell_problems(link)
     notices = [w.value for w in at.warning if NOTICE in w.value]
     assert len(notices) == (1 if refused else 0), (link, notices)
     at.run()  # the session goes on: the next rerun works too, and the notice is not repeated
@@ -55,3 +56,12 @@ def test_one_notice_names_every_refused_value_and_the_rest_is_kept(page: str) ->
     if page in ("train", "gradients"):
         assert at.number_input(key="cfg-seed").value == 7
         assert at.number_input(key="cfg-hidden-size").value == 16
+
+
+def test_the_links_own_switches_are_named_when_meaningless() -> None:
+    at = open_link("../pages/train.py", lang="xx", present="maybe", hide="everything,seed")
+    assert not at.exception
+    (notice,) = [w.value for w in at.warning if NOTICE in w.value]
+    for said in ('lang = "xx"', 'present = "maybe"', 'hide = "everything"'):
+        assert said in notice, said
+    assert not at.get("number_input") or all(n.key != "cfg-seed" for n in at.number_input)
