@@ -197,3 +197,15 @@ def test_every_column_the_app_reads_is_declared_by_its_owner():
         columns = TEXT_COLUMNS if path.name in text_files else RUN_COLUMNS
         for name in pattern.findall(path.read_text()):
             assert name in columns, f"{path.name} reads {name!r}, which its owner never records"
+
+
+def test_a_saved_run_keeps_its_declared_columns():
+    from app.engine.saving import load_run, save_run
+
+    run = Run(RunConfig(task=TaskConfig(name="sine", window=5), hidden_size=4))
+    run.train(steps=2)
+    loaded = load_run(save_run(run))
+    assert loaded.history.known == run.history.known
+    np.testing.assert_array_equal(loaded.history.array("val_loss"), run.history.array("val_loss"))
+    with pytest.raises(KeyError):
+        loaded.history.last("vall_loss")
