@@ -3,9 +3,11 @@
 import streamlit as st
 
 from app.ui.i18n import t
+from app.ui.shell import show_notices
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
+show_notices()  # a shared link's refused values are said on the page it opens
 st.subheader(t("home.equations"))
 st.latex(r"h_t = \tanh\left(W_{xh}\, x_t + W_{hh}\, h_{t-1} + b_h\right)")
 st.latex(r"y_t = W_{hy}\, h_t + b_y")

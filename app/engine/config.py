@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from app.engine.problems import InputError, Problem
+from app.engine.ranges import Ranges, range_problems
 from app.engine.tasks import TaskConfig, task_problems
 from models.init import INIT_SCHEMES
 from models.recurrent import CELL_KINDS, RNN_ACTIVATIONS
@@ -58,16 +59,7 @@ class RunConfig:
                         {"field": name, "options": ", ".join(options), "value": value},
                     )
                 )
-        for name, low, high in RANGES:
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and low <= value <= high):
-                found.append(
-                    Problem(
-                        "problem.range",
-                        f"{name} must be between {low:g} and {high:g} (got {value})",
-                        {"field": name, "low": low, "high": high, "value": value},
-                    )
-                )
+        found.extend(range_problems(self, RANGES))
         return found
 
     def check(self) -> RunConfig:
@@ -79,14 +71,14 @@ class RunConfig:
 
 # (field, lowest, highest). Learning rates above 10 or hidden sizes above 512 are never a lesson,
 # only a frozen laptop.
-RANGES: tuple[tuple[str, float, float], ...] = (
-    ("hidden_size", 1, 512),
-    ("num_layers", 1, 3),
-    ("init_radius", 0.0, 10.0),
-    ("forget_bias", -10.0, 10.0),
-    ("learning_rate", 1e-6, 10.0),
-    ("momentum", 0.0, 0.999),
-    ("batch_size", 1, 1024),
-    ("clip_threshold", 1e-3, 1e6),
-    ("seed", 0, 2**31 - 1),
-)
+RANGES: Ranges = {
+    "hidden_size": (1, 512),
+    "num_layers": (1, 3),
+    "init_radius": (0.0, 10.0),
+    "forget_bias": (-10.0, 10.0),
+    "learning_rate": (1e-6, 10.0),
+    "momentum": (0.0, 0.999),
+    "batch_size": (1, 1024),
+    "clip_threshold": (1e-3, 1e6),
+    "seed": (0, 2**31 - 1),
+}

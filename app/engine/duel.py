@@ -10,8 +10,9 @@ import torch
 from app.engine.config import RunConfig
 from app.engine.live import Live
 from app.engine.problems import InputError, Problem
+from app.engine.ranges import Ranges, range_problems
 from app.engine.run import Run
-from app.engine.tasks import Task, TaskConfig, build_task
+from app.engine.tasks import TASKS, Task, TaskConfig, build_task
 from models.sequence import parameter_count
 
 DUEL_CELLS = ("rnn", "lstm", "gru")
@@ -53,10 +54,25 @@ class DuelConfig:
                     {"field": "match", "options": ", ".join(MATCHES), "value": self.match},
                 )
             )
+        found.extend(range_problems(self, RANGES))
+        if self.task.name in TARGETS:  # the task's own fields: the length or the lag it races on
+            params = TASKS[self.task.name][0].params
+            found.extend(range_problems(self.task, TASK_RANGES, only=params))
         if not found:
             for config in run_configs(self).values():
                 found.extend(p for p in config.problems() if p not in found)
         return found
+
+
+# Narrower than a single run's: several models train at once and must stay live. Widgets read these.
+RANGES: Ranges = {
+    "hidden_size": (1, 256),
+    "learning_rate": (1e-4, 1.0),
+    "batch_size": (1, 1024),
+    "forget_bias": (-10.0, 10.0),
+    "seed": (0, 2**31 - 1),
+}
+TASK_RANGES: Ranges = {"length": (10, 200), "lag": (1, 100)}
 
 
 def run_configs(duel: DuelConfig) -> dict[str, RunConfig]:

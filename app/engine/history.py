@@ -8,14 +8,33 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The columns a history may have: exact names, and prefixes for families of columns (one per
+    parameter, one per layer). "step" is always one of them."""
+
+    names: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (
+            name == "step" or name in self.names or name.startswith(self.prefixes)
+        )
+
+
 @dataclass
 class History:
     """Columns of floats keyed by name. When ``capacity`` rows are reached, every other row is dropped
     (the first one always stays) and from then on only every ``stride``-th record is kept: a long run
-    keeps its whole shape. ``force`` keeps a row whatever the stride (the step where a run diverged)."""
+    keeps its whole shape. ``force`` keeps a row whatever the stride (the step where a run diverged).
+
+    Its owner declares the columns it may record (``known``): reading a declared column not measured
+    yet gives NaN, reading any other name raises KeyError, so a misspelt curve fails loudly instead of
+    vanishing. ``known=None`` accepts any name (a history saved before columns were declared)."""
 
     capacity: int = 2000
     stride: int = 1
+    known: Columns | None = field(default_factory=Columns)
     columns: dict[str, list[float]] = field(default_factory=dict)
     _rows: int = 0
     _first: int | None = None  # strides count from the first recorded step
@@ -46,11 +65,11 @@ class History:
 
     def array(self, name: str) -> np.ndarray:
         """One column as float32 (what plotly serialises fastest); NaN where not measured."""
-        return np.asarray(self.columns.get(name, [math.nan] * self._rows), dtype=np.float32)
+        return np.asarray(self._column(name, [math.nan] * self._rows), dtype=np.float32)
 
     def last(self, name: str) -> float:
         """The latest measured (not NaN) value of a column, or NaN."""
-        for value in reversed(self.columns.get(name, [])):
+        for value in reversed(self._column(name, [])):
             if not math.isnan(value):
                 return value
         return math.nan
@@ -58,9 +77,17 @@ class History:
     def names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.columns if n.startswith(prefix))
 
+    def may_have(self, name: str) -> bool:
+        """Whether ``name`` is a column this history has or may come to have."""
+        return name in self.columns or self.known is None or name in self.known
+
     def state(self) -> dict[str, object]:
         """Everything needed to rebuild this history (columns as float64 arrays)."""
+        known = None
+        if self.known is not None:
+            known = {"names": sorted(self.known.names), "prefixes": list(self.known.prefixes)}
         return {
+            "known": known,
             "capacity": self.capacity,
             "stride": self.stride,
             "first": self._first,
@@ -72,8 +99,19 @@ class History:
 
     @classmethod
     def from_state(cls, state: dict) -> History:
-        """The inverse of ``state()``; raises ValueError if the columns do not line up."""
-        history = cls(capacity=int(state["capacity"]), stride=int(state["stride"]))
+        """The inverse of ``state()``; raises ValueError if the columns do not line up. A state
+        saved before columns were declared (no "known") gives a history that accepts any name."""
+        known = state.get("known")
+        history = cls(
+            known=None
+            if known is None
+            else Columns(
+                frozenset(str(n) for n in known["names"]),
+                tuple(str(p) for p in known["prefixes"]),
+            ),
+            capacity=int(state["capacity"]),
+            stride=int(state["stride"]),
+        )
         history.columns = {
             str(name): [float(v) for v in values] for name, values in state["columns"].items()
         }
@@ -84,6 +122,13 @@ class History:
         history._first = None if state["first"] is None else int(state["first"])
         history._forced = {float(s) for s in state["forced"]}
         return history
+
+    def _column(self, name: str, missing: list[float]) -> list[float]:
+        if name in self.columns:
+            return self.columns[name]
+        if not self.may_have(name):
+            raise KeyError(f"this history has no column {name!r} and never will")
+        return missing
 
     def _thin(self) -> None:
         self.stride *= 2

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from app.engine.config import RunConfig
-from app.engine.history import History
+from app.engine.history import Columns, History
 from app.engine.live import Learner
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.tasks import Task, build_task
@@ -15,6 +15,11 @@ from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
 EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
+# What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
+COLUMNS = Columns(
+    frozenset({"loss", "val_loss", "grad_norm", "grad_norm_clipped", "clipped"}),
+    ("grad/", "radius/"),
+)
 
 
 class Run(Learner):
@@ -28,7 +33,7 @@ class Run(Learner):
         self.generator = torch.Generator().manual_seed(config.seed)
         self.model = build_model(config, self.task, self.generator)
         self.optimizer = build_optimizer(config, self.model)
-        self.history = History()
+        self.history = History(known=COLUMNS)
         self._evaluation: Evaluation | None = None
         self._last_eval = 0
 

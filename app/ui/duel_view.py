@@ -11,7 +11,7 @@ import streamlit as st
 from app.charts.comparison import duel_gradient_figure, duel_loss_figure, sweep_figure
 from app.charts.training import Labels
 from app.engine.diagnostics import look
-from app.engine.duel import DUEL_CELLS, MATCHES, Duel, DuelConfig, sweep
+from app.engine.duel import DUEL_CELLS, MATCHES, RANGES, TASK_RANGES, Duel, DuelConfig, sweep
 from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
 from app.ui import state
@@ -19,6 +19,7 @@ from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.number_inputs import bounded_number
 
 LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
 DUEL_PRESETS = {
@@ -57,26 +58,27 @@ def render_duel_settings() -> None:
         format_func=lambda m: t(f"duel.match_{m}"),
         help=t("duel.match_help"),
     )
-    hidden = st.number_input(
-        t("setting.hidden_size"), 1, 256, current.hidden_size, key="duel-hidden"
+    hidden = bounded_number(
+        t("setting.hidden_size"), RANGES["hidden_size"], "duel-hidden", current.hidden_size
     )
     task = current.task
     if preset == "adding":
-        length = st.slider(t("setting.length"), 10, 200, task.length, step=10, key="duel-length")
+        low, high = TASK_RANGES["length"]
+        length = st.slider(t("setting.length"), low, high, task.length, step=10, key="duel-length")
         task = replace(task, length=length)
     else:
-        lag = st.slider(t("setting.lag"), 1, 100, task.lag, key="duel-lag", help=t("help.lag"))
+        low, high = TASK_RANGES["lag"]
+        lag = st.slider(t("setting.lag"), low, high, task.lag, key="duel-lag", help=t("help.lag"))
         task = replace(task, lag=lag)
-    rate = st.number_input(
+    rate = bounded_number(
         t("setting.learning_rate"),
-        1e-4,
-        1.0,
+        RANGES["learning_rate"],
+        "duel-lr",
         current.learning_rate,
         step=0.001,
-        format="%.4f",
-        key="duel-lr",
+        fmt="%.4f",
     )
-    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="duel-seed")
+    seed = bounded_number(t("setting.seed"), RANGES["seed"], "duel-seed", current.seed)
     state.DUEL.set_config(
         replace(
             current,

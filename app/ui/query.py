@@ -5,32 +5,55 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine.config_codec import from_query, to_query
+from app.engine.problems import Problem
 from app.ui import state
-from app.ui.i18n import LANGUAGE_KEY, LANGUAGES
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe
 from app.ui.settings import HIDEABLE, load_config
 
 LANG, PRESENT, HIDE, SPEED = "lang", "present", "hide", "speed"
 
 
 def read_link() -> None:
-    """On a session's first run: take the link's setup, or the defaults and a short notice."""
+    """On a session's first run: take the link's setup; any value it cannot use keeps its default,
+    and one notice says which (after the language, so the notice speaks it)."""
     params = st.query_params.to_dict()
     language = params.get(LANG)
     if language in LANGUAGES:
         st.session_state[LANGUAGE_KEY] = language
     state.set_presentation(params.get(PRESENT) == "1")
-    speed = params.get(SPEED, "0")
-    state.set_speed(int(speed) if speed.isdigit() and int(speed) in state.SPEEDS else 0)
-    if str(state.speed()) != speed:
-        state.notify("notice.bad_speed", value=speed[:20], options=_speeds())
+    state.set_speed(_speed(params.get(SPEED, "0")))
     hidden = {name for name in params.get(HIDE, "").split(",") if name in HIDEABLE}
     state.set_hidden_controls(frozenset(hidden))
     config, problems = from_query(params)
+    problems = [*shell_problems(params), *problems]
     if problems:
-        state.notify("notice.bad_link")
-        for problem in problems:
-            state.notify(problem)
+        state.notify(ignored_notice(problems))
     load_config(config)
+
+
+def shell_problems(params: dict[str, str]) -> list[Problem]:
+    """Refusals for the link's own switches: language, presentation mode, speed, hidden controls."""
+    found = []
+    if LANG in params and params[LANG] not in LANGUAGES:
+        found.append(_meaningless(LANG, params[LANG]))
+    if PRESENT in params and params[PRESENT] not in ("0", "1"):
+        found.append(_meaningless(PRESENT, params[PRESENT]))
+    if SPEED in params and str(_speed(params[SPEED])) != params[SPEED]:
+        found.append(_meaningless(SPEED, params[SPEED]))
+    unknown = [name for name in params.get(HIDE, "").split(",") if name and name not in HIDEABLE]
+    if unknown:
+        found.append(_meaningless(HIDE, ",".join(unknown)))
+    return found
+
+
+def ignored_notice(problems: list[Problem]) -> Problem:
+    """One notice for a link's refused values: which ones, and why (the rest of the link was used)."""
+    reasons = " ".join(describe(problem) for problem in problems)
+    return Problem(
+        "problem.link_ignored",
+        "some values of this link were ignored: " + "; ".join(p.text for p in problems),
+        {"reasons": reasons},
+    )
 
 
 def write_link() -> None:
@@ -49,5 +72,15 @@ def write_link() -> None:
         st.query_params.from_dict(wanted)
 
 
-def _speeds() -> str:
-    return ", ".join(str(v) for v in state.SPEEDS if v)
+def _speed(text: str) -> int:
+    """A link's speed in steps per second (0, full speed, for anything not offered)."""
+    return int(text) if text.isdigit() and int(text) in state.SPEEDS else 0
+
+
+def _meaningless(name: str, value: str) -> Problem:
+    value = value[:60]
+    return Problem(
+        "problem.link_value",
+        f"the link's {name}={value!r} means nothing here",
+        {"name": name, "value": value},
+    )

@@ -9,18 +9,19 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.engine.config import OPTIMIZERS, RANGES
-from app.engine.config_codec import from_flat, to_flat
+from app.engine.config import OPTIMIZERS
+from app.engine.config_codec import FLAT_RANGES, from_flat, to_flat
 from app.engine.presets import PRESETS
 from app.engine.problems import InputError
-from app.engine.tasks import LIMITS, TASKS, UPLOAD_NAME
+from app.engine.tasks import TASKS, UPLOAD_NAME
 from app.ui import state
 from app.ui.i18n import describe, t
+from app.ui.number_inputs import bounded_number
 from app.ui.upload import render_upload
 from models.init import INIT_SCHEMES
 from models.recurrent import CELL_KINDS, RNN_ACTIVATIONS
 
-BOUNDS = {name: (low, high) for name, low, high in (*RANGES, *LIMITS)}
+BOUNDS = FLAT_RANGES  # every ranged setting by its widget's name (the task's seed is "data_seed")
 TASK_NAMES = (*TASKS, UPLOAD_NAME)
 
 
@@ -93,25 +94,9 @@ def _choice(options: tuple[str, ...], horizontal: bool = False) -> Callable[[str
 
 def _number(step: float | int, fmt: str | None = None) -> Callable[[str, str], object]:
     def draw(name: str, key: str) -> object:
-        low, high = BOUNDS.get(name, (None, None))
-        if isinstance(step, int):
-            low, high = (
-                (int(low) if low is not None else None),
-                (int(high) if high is not None else None),
-            )
-        else:
-            low, high = (
-                (float(low) if low is not None else None),
-                (float(high) if high is not None else None),
-            )
-        return st.number_input(
-            t(f"setting.{name}"),
-            min_value=low,
-            max_value=high,
-            step=step,
-            format=fmt,
-            key=key,
-            help=t(f"help.{name}"),
+        help_text = t(f"help.{name}")
+        return bounded_number(
+            t(f"setting.{name}"), BOUNDS[name], key, step=step, fmt=fmt, help=help_text
         )
 
     return draw

@@ -12,13 +12,14 @@ from app.charts.text import bits_figure, shown
 from app.charts.training import Labels
 from app.engine.problems import InputError, Problem
 from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_text
-from app.engine.text.run import TextConfig, TextRun
+from app.engine.text.run import RANGES, TextConfig, TextRun
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import describe, number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.number_inputs import bounded_number
 from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
@@ -49,33 +50,35 @@ def render_text_settings() -> None:
         horizontal=True,
         format_func=lambda c: t(f"option.cell.{c}"),
     )
-    hidden = st.number_input(
-        t("setting.hidden_size"), 4, 512, current.hidden_size, step=16, key="text-hidden"
+    hidden = bounded_number(
+        t("setting.hidden_size"), RANGES["hidden_size"], "text-hidden", current.hidden_size, step=16
     )
-    layers = st.number_input(t("setting.num_layers"), 1, 3, current.num_layers, key="text-layers")
-    embedding = st.number_input(
+    layers = bounded_number(
+        t("setting.num_layers"), RANGES["num_layers"], "text-layers", current.num_layers
+    )
+    embedding = bounded_number(
         t("setting.embedding_dim"),
-        0,
-        128,
+        RANGES["embedding_dim"],
+        "text-embedding",
         current.embedding_dim,
         step=8,
-        key="text-embedding",
         help=t("help.embedding_dim"),
     )
-    seq_len = st.number_input(
-        t("setting.seq_len"), 8, 256, current.seq_len, step=8, key="text-seq-len"
+    seq_len = bounded_number(
+        t("setting.seq_len"), RANGES["seq_len"], "text-seq-len", current.seq_len, step=8
     )
-    batch = st.number_input(t("setting.batch_size"), 1, 256, current.batch_size, key="text-batch")
-    rate = st.number_input(
+    batch = bounded_number(
+        t("setting.batch_size"), RANGES["batch_size"], "text-batch", current.batch_size
+    )
+    rate = bounded_number(
         t("setting.learning_rate"),
-        1e-5,
-        1.0,
+        RANGES["learning_rate"],
+        "text-lr",
         current.learning_rate,
         step=0.001,
-        format="%.4f",
-        key="text-lr",
+        fmt="%.4f",
     )
-    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="text-seed")
+    seed = bounded_number(t("setting.seed"), RANGES["seed"], "text-seed", current.seed)
     state.TEXT.set_config(
         TextConfig(
             corpus=corpus,

@@ -46,8 +46,7 @@ def assert_clear(problems: list[Problem]) -> None:
 def test_any_link_opens_a_valid_setup(params: dict[str, str]) -> None:
     config, problems = from_query(params)
     assert config.check() is config
-    if problems:
-        assert config == RunConfig()
+    if problems:  # the values it could use are kept (tests/engine/test_links.py checks which)
         assert_clear(problems)
 
 

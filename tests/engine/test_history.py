@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
+import pytest
 
 from app.engine.config import RunConfig
-from app.engine.history import History
+from app.engine.history import Columns, History
 from app.engine.run import Run
 from app.engine.tasks import TaskConfig
 
@@ -90,9 +92,6 @@ def test_columns_that_appear_later_are_nan_padded():
     assert math.isnan(val[0]) and val[1] == 3.0 and math.isnan(val[2])
     assert history.last("val_loss") == 3.0  # the latest measured value, not the NaN after it
     assert history.last("loss") == 4.0
-    assert math.isnan(history.last("never_recorded"))
-    missing = history.array("never_recorded")
-    assert missing.shape == (3,) and np.isnan(missing).all()
     assert history.array("loss").dtype == np.float32
     assert history.names() == ["loss", "step", "val_loss"]
     assert history.names("val") == ["val_loss"]
@@ -142,3 +141,71 @@ def test_divergence_is_recorded_in_a_thinned_history():
     assert run.history.stride > 1  # the case this test is about: a thinned history
     assert run.history.columns["step"][-1] == run.diverged_at
     assert math.isinf(run.history.last("loss")) or run.history.last("loss") > 1e6
+
+
+def test_an_unknown_column_name_is_refused_not_silently_nan():
+    run = Run(RunConfig(task=TaskConfig(name="sine", window=5), hidden_size=4))
+    assert len(run.history.array("val_loss")) == 0  # declared, nothing recorded yet: empty
+    assert math.isnan(run.history.last("val_loss"))
+    with pytest.raises(KeyError):
+        run.history.array("vall_loss")
+    run.train(steps=2)  # val_loss is measured at step 1 only, radius/ on the same step
+    assert np.isnan(run.history.array("val_loss")[1])
+    assert run.history.array("radius/l0").shape == (2,)
+    for name in ("vall_loss", "radius", "grad", "bits"):
+        with pytest.raises(KeyError):
+            run.history.array(name)
+        with pytest.raises(KeyError):
+            run.history.last(name)
+
+
+def test_declared_columns_read_as_nan_until_measured():
+    history = History(known=Columns(frozenset({"loss", "val_loss"}), ("grad/",)))
+    assert history.array("grad/core.weight_hh_l0").shape == (0,)
+    history.record(1, {"loss": 1.0})
+    assert np.isnan(history.array("val_loss")).all() and len(history.array("val_loss")) == 1
+    assert np.isnan(history.array("grad/core.weight_hh_l0")).all()
+    history.record(2, {"extra": 5.0})  # recorded names are readable even if undeclared
+    assert history.last("extra") == 5.0
+    with pytest.raises(KeyError):
+        history.array("val_los")
+
+
+def test_declared_columns_survive_state_and_old_states_still_load():
+    run = Run(RunConfig(task=TaskConfig(name="sine", window=5), hidden_size=4))
+    run.train(steps=3)
+    state = run.history.state()
+    again = History.from_state(state)
+    assert again.known == run.history.known
+    with pytest.raises(KeyError):
+        again.array("vall_loss")
+    old = {key: value for key, value in state.items() if key != "known"}  # saved before declaring
+    legacy = History.from_state(old)
+    np.testing.assert_array_equal(legacy.array("loss"), run.history.array("loss"))
+    assert np.isnan(legacy.array("never_declared")).all()  # as histories read before
+
+
+def test_every_column_the_app_reads_is_declared_by_its_owner():
+    """The names app/ and bench/ pass to history.array/last, checked against the owners' columns."""
+    from app.engine.run import COLUMNS as RUN_COLUMNS
+    from app.engine.text.run import COLUMNS as TEXT_COLUMNS
+    from tests.conftest import ROOT
+
+    pattern = re.compile(r"""history\.(?:array|last)\(\s*["']([^"']+)["']""")
+    text_files = {"text_view.py", "text_write.py", "text_inside.py", "bench_text.py"}
+    for path in [*ROOT.glob("app/**/*.py"), *ROOT.glob("bench/*.py"), *ROOT.glob("pages/*.py")]:
+        columns = TEXT_COLUMNS if path.name in text_files else RUN_COLUMNS
+        for name in pattern.findall(path.read_text()):
+            assert name in columns, f"{path.name} reads {name!r}, which its owner never records"
+
+
+def test_a_saved_run_keeps_its_declared_columns():
+    from app.engine.saving import load_run, save_run
+
+    run = Run(RunConfig(task=TaskConfig(name="sine", window=5), hidden_size=4))
+    run.train(steps=2)
+    loaded = load_run(save_run(run))
+    assert loaded.history.known == run.history.known
+    np.testing.assert_array_equal(loaded.history.array("val_loss"), run.history.array("val_loss"))
+    with pytest.raises(KeyError):
+        loaded.history.last("vall_loss")

@@ -26,6 +26,16 @@ def open_page(page: str | None = None, **query: str) -> AppTest:
     return at
 
 
+def open_link(page: str, **query: str) -> AppTest:
+    """A shared link to ``page``: its first run is that page (open_page starts from home), so
+    whatever the link makes the app say is on it. Does not assert: callers check exceptions."""
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
 def steps(at: AppTest) -> int:
     """The step counter as the page shows it (first metric)."""
     return int(at.metric[0].value.replace(",", "").replace(".", ""))  # 1,234 or 1.234 (pt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import HOME, TRAIN, charts, open_page, steps
+from tests.pages.conftest import HOME, TRAIN, charts, open_link, open_page, steps
 
 
 def test_home_page_renders_equations_and_link() -> None:
@@ -74,9 +74,11 @@ def test_link_sets_the_widgets() -> None:
 
 
 def test_bad_link_opens_defaults_with_a_notice() -> None:
-    at = open_page(TRAIN, hidden_size="abc", learning_rate="-3")
+    at = open_link(TRAIN, hidden_size="abc", learning_rate="-3", cell="gru")
     assert at.number_input(key="cfg-hidden-size").value == 16
-    assert any("link" in info.value for info in at.info)
+    assert at.number_input(key="cfg-learning-rate").value == 0.01
+    assert at.radio(key="cfg-cell").value == "gru"  # the good part of the link is kept
+    assert any("link" in warning.value for warning in at.warning)
     assert not at.exception
 
 

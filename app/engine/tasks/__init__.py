@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.engine.problems import InputError, Problem
+from app.engine.ranges import Ranges, range_problems
 from app.engine.tasks.base import Scaler, Task, TaskConfig, TaskInfo, window_problem
 from app.engine.tasks.memory import ADDING, RECALL, adding, recall
 from app.engine.tasks.series import (
@@ -31,17 +32,19 @@ TASKS: dict[str, tuple[TaskInfo, Callable[[TaskConfig], Task]]] = {
     RECALL.name: (RECALL, recall),
 }
 
-# (field, lowest, highest): wide enough to explore, small enough to stay live on a laptop.
-LIMITS: tuple[tuple[str, float, float], ...] = (
-    ("window", 1, 200),
-    ("length", 2, 1000),
-    ("lag", 1, 500),
-    ("symbols", 2, 64),
-    ("noise", 0.0, 10.0),
-    ("frequency", 0.0, 0.5),
-    ("days", 30, 20000),
-)
-
+# Wide enough to explore, small enough to stay live on a laptop.
+LIMITS: Ranges = {
+    "window": (1, 200),
+    "length": (2, 1000),
+    "lag": (1, 500),
+    "symbols": (2, 64),
+    "noise": (0.0, 10.0),
+    "frequency": (0.0, 0.5),
+    "days": (30, 20000),
+    "seed": (0, 2**31 - 1),
+}
+# The task's seed is the "data_seed" setting (RunConfig has a seed of its own).
+SETTING_NAMES = {"seed": "data_seed"}
 
 UPLOAD_NAME = (
     "csv"  # the user's own series: built by app.engine.csv_series, not from a config alone
@@ -55,7 +58,7 @@ def task_problems(config: TaskConfig) -> list[Problem]:
         return [Problem("problem.task", f"unknown task {config.name!r}", {"name": config.name})]
     info = TASKS[config.name][0]
     problems = _range_problems(config, info.params)
-    length = _series_length(config)
+    length = None if problems else _series_length(config)  # a series is sized only when sane
     if length is not None and "window" in info.params:
         too_long = window_problem(config.window, length)
         if too_long is not None:
@@ -71,18 +74,8 @@ def _series_length(config: TaskConfig) -> int | None:
 
 
 def _range_problems(config: TaskConfig, params: tuple[str, ...]) -> list[Problem]:
-    problems = []
-    for name, low, high in LIMITS:
-        value = getattr(config, name)
-        if name in params and not low <= value <= high:
-            problems.append(
-                Problem(
-                    "problem.range",
-                    f"{name} must be between {low:g} and {high:g} (got {value})",
-                    {"field": name, "low": low, "high": high, "value": value},
-                )
-            )
-    return problems
+    """The fields the task reads, and its seed (a generator refuses a seed beyond 64 bits)."""
+    return range_problems(config, LIMITS, only=(*params, "seed"), names=SETTING_NAMES)
 
 
 def build_task(config: TaskConfig) -> Task:

@@ -10,9 +10,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from app.engine.history import History
+from app.engine.history import Columns, History
 from app.engine.live import Learner
 from app.engine.problems import InputError, Problem
+from app.engine.ranges import Ranges, range_problems
 from app.engine.text.corpus import Corpus
 from models.init import initialise, initialise_head
 from models.recurrent import CELL_KINDS
@@ -22,6 +23,10 @@ LN2 = math.log(2)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
 LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
+# What a text run records: bits, held-out bits, gradient norms (in all and per parameter).
+COLUMNS = Columns(
+    frozenset({"bits", "val_bits", "grad_norm", "grad_norm_clipped", "clipped"}), ("grad/",)
+)
 
 
 @dataclass(frozen=True)
@@ -53,31 +58,22 @@ class TextConfig:
                     {"field": "cell", "options": options, "value": self.cell},
                 )
             )
-        for name, low, high in RANGES:
-            value = getattr(self, name)
-            if not low <= value <= high:
-                problems.append(
-                    Problem(
-                        "problem.range",
-                        f"{name} must be between {low:g} and {high:g} (got {value})",
-                        {"field": name, "low": low, "high": high, "value": value},
-                    )
-                )
+        problems.extend(range_problems(self, RANGES))
         if problems:
             raise InputError(problems)
         return self
 
 
-RANGES = (
-    ("hidden_size", 4, 512),
-    ("num_layers", 1, 3),
-    ("embedding_dim", 0, 128),
-    ("seq_len", 8, 256),
-    ("batch_size", 1, 256),
-    ("learning_rate", 1e-5, 1.0),
-    ("clip", 0.0, 100.0),
-    ("seed", 0, 2**31 - 1),
-)
+RANGES: Ranges = {
+    "hidden_size": (4, 512),
+    "num_layers": (1, 3),
+    "embedding_dim": (0, 128),
+    "seq_len": (8, 256),
+    "batch_size": (1, 256),
+    "learning_rate": (1e-5, 1.0),
+    "clip": (0.0, 100.0),
+    "seed": (0, 2**31 - 1),
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +114,7 @@ class TextRun(Learner):
         self.optimizer = torch.optim.Adam(
             self.model.parameters(), lr=config.learning_rate, fused=True
         )
-        self.history = History()
+        self.history = History(known=COLUMNS)
         self._train = torch.from_numpy(corpus.train_ids)
         self._offsets = torch.arange(config.seq_len + 1)
         self._held_out: HeldOut | None = None

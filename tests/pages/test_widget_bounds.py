@@ -1,0 +1,53 @@
+"""Settings widgets offer exactly the engine's ranges: nothing a widget allows is refused later."""
+
+from __future__ import annotations
+
+from app.engine.config_codec import FLAT_RANGES
+from app.engine.duel import RANGES as DUEL_RANGES
+from app.engine.duel import TASK_RANGES as DUEL_TASK_RANGES
+from app.engine.text.run import RANGES as TEXT_RANGES
+from tests.pages.conftest import open_link, open_page
+
+
+def _bounds(widget) -> tuple[float, float]:
+    return widget.min, widget.max
+
+
+def test_train_settings_take_the_engine_ranges() -> None:
+    at = open_link("../pages/train.py", task="sine")
+    for key, name in (
+        ("cfg-hidden-size", "hidden_size"),
+        ("cfg-learning-rate", "learning_rate"),
+        ("cfg-seed", "seed"),
+        ("cfg-data-seed", "data_seed"),  # unbounded before: any seed up to 2**64 and beyond
+        ("cfg-window", "window"),
+        ("cfg-noise", "noise"),
+    ):
+        assert _bounds(at.number_input(key=key)) == FLAT_RANGES[name], key
+
+
+def test_duel_settings_take_the_duel_ranges() -> None:
+    at = open_page("../pages/duel.py")
+    for key, name in (
+        ("duel-hidden", "hidden_size"),
+        ("duel-lr", "learning_rate"),
+        ("duel-seed", "seed"),
+    ):
+        assert _bounds(at.number_input(key=key)) == DUEL_RANGES[name], key
+    assert (at.slider(key="duel-length").min, at.slider(key="duel-length").max) == DUEL_TASK_RANGES[
+        "length"
+    ]
+
+
+def test_text_settings_take_the_text_ranges() -> None:
+    at = open_page("../pages/text.py")
+    for key, name in (
+        ("text-hidden", "hidden_size"),
+        ("text-layers", "num_layers"),
+        ("text-embedding", "embedding_dim"),
+        ("text-seq-len", "seq_len"),
+        ("text-batch", "batch_size"),
+        ("text-lr", "learning_rate"),
+        ("text-seed", "seed"),
+    ):
+        assert _bounds(at.number_input(key=key)) == TEXT_RANGES[name], key
