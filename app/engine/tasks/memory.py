@@ -63,11 +63,19 @@ def recall(config: TaskConfig) -> Task:
     val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
     distinct = symbols ** (lag + 1)
     if distinct <= 4 * VALIDATION_SIZE:
-        # So few sequences that a random draw would hold most of them: hold out a quarter instead.
+        # So few sequences that a random draw would hold most of them: hold out a quarter of the
+        # continuations of each first symbol (at least one), so every answer is still asked.
         every = torch.cartesian_prod(*[torch.arange(symbols)] * (lag + 1)).reshape(
             distinct, lag + 1
         )
-        chosen = torch.randperm(distinct, generator=val_gen)[: max(distinct // 4, 1)]
+        per_symbol = distinct // symbols  # cartesian_prod varies the first symbol slowest
+        keep = max(per_symbol // 4, 1)
+        chosen = torch.cat(
+            [
+                k * per_symbol + torch.randperm(per_symbol, generator=val_gen)[:keep]
+                for k in range(symbols)
+            ]
+        )
         val_tokens = every[chosen]
     else:
         val_tokens = torch.randint(0, symbols, (VALIDATION_SIZE, lag + 1), generator=val_gen)
