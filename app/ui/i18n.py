@@ -59,6 +59,11 @@ def localised(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def uses_decimal_comma() -> bool:
+    """Whether the session's language writes 0,5 (so typed numbers are read that way too)."""
+    return _decimal_comma()
+
+
 def _decimal_comma() -> bool:
     return current_language() in DECIMAL_COMMA
 
