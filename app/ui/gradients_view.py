@@ -161,4 +161,4 @@ def _orders(norms: np.ndarray) -> str:
         return "—"
     if first <= 0:
         return "< 10^-45"
-    return f"10^{math.log10(first / last):+.1f}"
+    return f"10^{number(math.log10(first / last), '+.1f')}"

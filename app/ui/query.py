@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.engine.config_codec import from_query, to_query
 from app.ui import state
-from app.ui.i18n import LANGUAGE_KEY, LANGUAGES
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, preferred_language
 from app.ui.settings import HIDEABLE, load_config
 
 LANG, PRESENT, HIDE = "lang", "present", "hide"
@@ -15,7 +15,9 @@ LANG, PRESENT, HIDE = "lang", "present", "hide"
 def read_link() -> None:
     """On a session's first run: take the link's setup, or the defaults and a short notice."""
     params = st.query_params.to_dict()
-    language = params.get(LANG)
+    language = params.get(LANG)  # a link's ?lang= wins over the browser's own language
+    if language not in LANGUAGES:
+        language = preferred_language(st.context.locale, st.context.headers.get("Accept-Language"))
     if language in LANGUAGES:
         st.session_state[LANGUAGE_KEY] = language
     state.set_presentation(params.get(PRESENT) == "1")
