@@ -108,9 +108,9 @@ def _draw(duel: Duel) -> None:
             score,
             help=t(f"duel.score_help_{duel.task.info.kind}"),
         )
-        col.caption(
-            t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
-        )
+        solved = _solved(evaluation)
+        reach = t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
+        col.caption(f"{solved} · {reach}" if solved else reach)
     left, right = st.columns(2)
     with left:
         kind = duel.task.info.kind
@@ -198,6 +198,26 @@ def _looks(duel: Duel) -> dict[str, np.ndarray]:
 
 
 def _score(evaluation) -> str:
+    """Short enough for a third of the page: the solve rate goes in the caption below."""
     if evaluation.metric == "accuracy":
         return number(evaluation.score, ".0%")
-    return f"MSE {number(evaluation.score, '.4f')} · {number(evaluation.solve_rate, '.0%')}"
+    return f"MSE {number(evaluation.score, '.3f')}"
+
+
+def _solved(evaluation) -> str:
+    if evaluation.metric != "mse":
+        return ""
+    return t("honest.duel_solved", share=number(evaluation.solve_rate, ".0%"))
+
+
+def why_title(duel: Duel) -> str:
+    """The expander's question follows this run: who reached the target first, or nobody yet."""
+    reached = {cell: step for cell, step in duel.reached.items() if step is not None}
+    if not reached:
+        return t("honest.why_nobody")
+    first = min(reached, key=reached.get)
+    return t("honest.why_first", cell=t(f"option.cell.{first}"), step=reached[first])
+
+
+def intro(duel_task: str) -> str:
+    return t("duel.intro") if duel_task == "adding" else t("honest.duel_intro_recall")
