@@ -183,6 +183,29 @@ def render_sweep() -> None:
             state.presentation(),
         )
         st.plotly_chart(localised(fig), key="duel-sweep-chart", width="stretch")
+        st.caption(sweep_summary(results))
+
+
+SWEEP_TIE = 0.02  # accuracies this close at every lag: the sweep does not tell the cells apart
+
+
+def sweep_summary(results: dict[str, tuple[list[int], list[float]]]) -> str:
+    """What this sweep showed, in words: a tie (curves on top of each other) or the best cell."""
+    names = {cell: t(f"option.cell.{cell}") for cell in results}
+    scores = np.array([results[cell][1] for cell in results])  # (cells, lags)
+    lags = ", ".join(str(lag) for lag in next(iter(results.values()))[0])
+    if len(results) < 2 or float((scores.max(0) - scores.min(0)).max()) < SWEEP_TIE:
+        return t("honest.sweep_tie", cells=" / ".join(names.values()), lags=lags)
+    means = dict(zip(results, scores.mean(1), strict=True))
+    ranked = sorted(means, key=means.get, reverse=True)
+    return t(
+        "honest.sweep_best",
+        best=names[ranked[0]],
+        best_score=number(means[ranked[0]], ".0%"),
+        other=names[ranked[-1]],
+        other_score=number(means[ranked[-1]], ".0%"),
+        lags=lags,
+    )
 
 
 def _looks(duel: Duel) -> dict[str, np.ndarray]:

@@ -31,3 +31,12 @@ def test_recall_intro_and_the_winner_named_in_the_question() -> None:
     duel.reached["rnn"] = 50  # as _check_targets records it
     at.run()
     assert at.expander[0].label.startswith("RNN reached the target first (step 50)")
+
+
+def test_the_sweep_says_when_it_cannot_tell_the_cells_apart() -> None:
+    from app.ui.duel_view import sweep_summary
+
+    tie = {"rnn": ([5, 10], [1.0, 0.99]), "lstm": ([5, 10], [1.0, 1.0])}
+    assert "does not tell them apart" in sweep_summary(tie)
+    apart = {"rnn": ([5, 10], [1.0, 0.3]), "lstm": ([5, 10], [1.0, 0.97])}
+    assert sweep_summary(apart).startswith("Over the lags 5, 10, LSTM scored best")
