@@ -24,7 +24,7 @@ TASKS = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     task=TASKS,
     activation=st.sampled_from(["tanh", "relu"]),
