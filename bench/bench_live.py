@@ -60,7 +60,8 @@ METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'  # the first on
 # Records, inside the page, every loss-chart redraw and every change of the metrics, with the page's
 # own clock, so the measurement does not depend on how often Python looks.
 RECORDER = """() => {
-    const rec = {t0: performance.now(), redraws: [], metrics: [], mounts: 0, running: 0, since: null};
+    const rec = {t0: performance.now(), redraws: [], metrics: [], mounts: 0, running: 0, since: null,
+                 frames: 0, blinks: 0};
     // During a fragment rerun Streamlit keeps the previous elements, hidden and marked stale.
     const fresh = selector => [...document.querySelectorAll(selector)]
         .filter(e => !e.closest('[data-stale="true"]'));
@@ -68,7 +69,7 @@ RECORDER = """() => {
     rec.poll = setInterval(() => {
         const now = performance.now() - rec.t0;
         const chart = fresh('.st-key-train-loss-chart .js-plotly-plot')[0];
-        if (chart && chart !== lastChart) { lastChart = chart; rec.mounts += 1; }
+        if (chart && chart !== lastChart) { if (lastChart) rec.mounts += 1; lastChart = chart; }
         const curve = chart && chart._fullData && chart._fullData[0];
         if (curve && curve.x && curve.x.length) {
             const drawn = curve.x.length + ':' + curve.x[curve.x.length - 1];
@@ -84,15 +85,23 @@ RECORDER = """() => {
         if (running && rec.since === null) rec.since = now;
         if (!running && rec.since !== null) { rec.running += now - rec.since; rec.since = null; }
     }, 20);
+    // Every 250 ms (as the issue sampled): is any chart of the page blank (no drawn svg) or faded?
+    rec.sample = setInterval(() => {
+        const hosts = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+        const opacity = e => { let o = 1; for (; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity); return o; };
+        rec.frames += 1;
+        if (!hosts.length || hosts.some(h => !h.querySelector('svg.main-svg') || opacity(h) < 0.99)) rec.blinks += 1;
+    }, 250);
     window.__bench = rec;
 }"""
 STOP_RECORDER = """() => {
     const rec = window.__bench;
     clearInterval(rec.poll);
+    clearInterval(rec.sample);
     const now = performance.now() - rec.t0;
     if (rec.since !== null) rec.running += now - rec.since;
     return {elapsed: now, redraws: rec.redraws, metrics: rec.metrics, mounts: rec.mounts,
-            running: rec.running};
+            running: rec.running, frames: rec.frames, blinks: rec.blinks};
 }"""
 
 
@@ -107,9 +116,12 @@ class Startup:
 class Playing:
     seconds: float  # the observed window, by the page's clock
     redraws: list[float]  # page times (ms) when the loss chart showed new data
-    mounts: int  # how often the loss chart was a new plotly element (a full newPlot, zoom lost)
+    mounts: int  # how often the loss chart became a new plotly element (a full newPlot, zoom lost)
     steps: list[tuple[float, float, float]]  # (page ms, step counter, server steps/s)
     script_running: float  # seconds the page showed the script (fragment) running
+    frames: int  # page samples every 250 ms
+    blinks: int  # samples where a chart was blank (no svg drawn) or faded
+    received: int  # websocket bytes from the server during the window
 
 
 def main() -> int:
@@ -161,17 +173,28 @@ def measure_startup(page, url, server, log_path: Path, launched: float) -> Start
 
 
 def measure_playing(page, seconds: float) -> Playing:
+    received = [0]
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda data: received.__setitem__(0, received[0] + len(data))
+        ),
+    )
+    page.reload()  # the websocket opened after the listener, so its frames are counted
+    page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     page.click(PLAY)
     # Start the clock at the first live tick, so Play's own full-page rerun is not counted.
     page.wait_for_function(
         f"() => document.querySelector('{METRICS}').innerText !== '0'", timeout=TIMEOUT_MS
     )
     page.evaluate(RECORDER)
+    start_bytes = received[0]
     page.wait_for_function(
         f"() => performance.now() - window.__bench.t0 >= {seconds * 1000}",
         timeout=seconds * 1000 + TIMEOUT_MS,
     )
     rec = page.evaluate(STOP_RECORDER)
+    window_bytes = received[0] - start_bytes
     page.click(PAUSE)
     page.wait_for_selector(PLAY)
     return Playing(
@@ -180,6 +203,9 @@ def measure_playing(page, seconds: float) -> Playing:
         mounts=rec["mounts"],
         steps=[(t, _count(steps), _count(speed)) for t, steps, speed in rec["metrics"]],
         script_running=rec["running"] / 1000,
+        frames=rec["frames"],
+        blinks=rec["blinks"],
+        received=window_bytes,
     )
 
 
@@ -230,6 +256,15 @@ def report(startup: Startup, playing: Playing, engines: tuple[float, float], loa
         ),
         ("  step-counter changes", f"{len(counts) / window:6.2f} /s"),
         ("  loss chart re-created as a new plotly element", f"{playing.mounts / window:6.2f} /s"),
+        (
+            "  frames with a chart blank or faded (sampled every 250 ms)",
+            f"{playing.blinks:6d} of {playing.frames}",
+        ),
+        (
+            "  bytes from the server per step-counter change",
+            f"{playing.received / max(len(counts), 1) / 1024:6.1f} KiB"
+            f"  ({playing.received / window / 1024:,.1f} KiB/s)",
+        ),
         ("  steps gained", f"{gained:6d}     ({live_rate:,.0f} steps/s of wall time)"),
         ("  script (fragment) running, as the page shows", _share(playing.script_running, window)),
         ("Training speed", None),

@@ -82,9 +82,8 @@ def predicted_factor(run: Run, found: Trace, layer: int = -1) -> float:
     """How much ||dL/dh_t|| should shrink (<1) or grow (>1) per step going back in time.
 
     - linear RNN: exactly the spectral radius of W_hh in the long run;
-    - tanh / ReLU RNN: an upper bound. Each step's Jacobian is diag(act'(z_t)) W_hh, so its norm is at
-      most sigma_max(W_hh) * max_i act'(z_t,i) (1 - h^2 for tanh, 0 or 1 for ReLU); the geometric mean of
-      that over the sequence bounds the average factor;
+    - tanh / ReLU RNN: an upper bound on the factor ``fitted_factor`` measures on these norms
+      (``rnn_bound``), not a prediction;
     - LSTM: along the cell state the factor is the forget gate, so its mean value;
     - GRU: likewise the update gate z, which copies the old state.
     """
@@ -98,11 +97,41 @@ def predicted_factor(run: Run, found: Trace, layer: int = -1) -> float:
     W_hh = core.layer_weights(index)[1].detach().double()
     if core.activation == "linear":
         return float(torch.linalg.eigvals(W_hh).abs().max())
+    if index != core.num_layers - 1:
+        return math.nan  # a lower layer's dL/dh_t also gets gradient from above: no such bound
     sigma = float(torch.linalg.matrix_norm(W_hh, ord=2))
     h = steps.hidden.double()  # (batch, time, hidden)
-    derivative = (1 - h**2) if core.activation == "tanh" else (h > 0).double()
-    worst = derivative.amax(dim=-1).clamp_min(1e-300)  # (batch, time)
-    return sigma * float(worst.log().mean().exp())
+    slope = (1 - h**2) if core.activation == "tanh" else (h > 0).double()
+    worst = slope.amax(dim=-1).amax(dim=0).numpy()  # (time,): the steepest unit of any sample
+    return rnn_bound(found.grad_norms(index).numpy(), sigma * worst)
+
+
+def rnn_bound(norms: np.ndarray, step_bounds: np.ndarray, skip_last: int = 1) -> float:
+    """An upper bound on ``fitted_factor(norms)`` from per-step bounds on the Jacobians.
+
+    Going back from h_t to h_{t-1} multiplies dL/dh_t by W_hh^T diag(act'(z_t)), whose norm is at
+    most C_t = sigma_max(W_hh) * max act'(z_t) (taken over units and samples, so it bounds the mean
+    over samples too): ||dL/dh_{t-1}|| <= C_t ||dL/dh_t||. The least-squares slope that
+    ``fitted_factor`` takes is a weighted mean (with non-negative weights) of the slopes between
+    neighbouring points it fits, so the same fit of the curve prod_{s > t} C_s over the same points
+    bounds it. Only the steps the gradient crosses inside the fit count (never t = 0, never the
+    last step, where the loss enters)."""
+    values = np.asarray(norms, dtype=np.float64)[: len(norms) - skip_last]
+    ok = np.isfinite(values) & (values > 0)
+    if ok.sum() < 2:
+        return math.nan
+    with np.errstate(divide="ignore"):
+        log_bounds = np.log(np.asarray(step_bounds, dtype=np.float64)[: len(values)])
+    # log of prod_{s=t+1}^{end} C_s for each fitted t: the curve a gradient at the bound would draw.
+    crossed = np.zeros(len(values))
+    crossed[:-1] = np.cumsum(log_bounds[:0:-1])[::-1]
+    t = np.arange(len(values))[ok]
+    if not np.all(np.isfinite(crossed[ok])):
+        return (
+            math.inf
+        )  # a step with every unit flat, yet the gradient crossed it: never in exact maths
+    slope = np.polyfit(t, crossed[ok], 1)[0]
+    return float(np.exp(-slope))
 
 
 def fitted_factor(norms: np.ndarray, skip_last: int = 1) -> float:

@@ -112,13 +112,18 @@ def top_units(values: np.ndarray, count: int = 8) -> np.ndarray:
     return np.sort(np.argsort(-np.abs(values))[:count])
 
 
-def parse_sequence(text: str, task: Task) -> torch.Tensor:
-    """'20, 21, 19, 22' -> a standardised (1, time, 1) tensor for a one-feature task."""
+def parse_sequence(text: str, task: Task, decimal_comma: bool = False) -> torch.Tensor:
+    """'20, 21, 19, 22' -> a standardised (1, time, 1) tensor for a one-feature task.
+
+    With ``decimal_comma`` (Portuguese) a comma between digits is the decimal mark, so
+    '0,5; 0,7; 0,9' is three values; values are separated by ';', spaces, or a comma and a space;
+    '1.234,5' reads 1234.5."""
     if task.input_size != 1:
         raise InputError(
             Problem("problem.typed_task", "typing a sequence works for one-value series tasks")
         )
-    parts = [p for p in re.split(r"[;,\s]+", text.strip()) if p]
+    separators = r"(?:;|\s|,(?=\s|$))+" if decimal_comma else r"[;,\s]+"
+    parts = [p for p in re.split(separators, text.strip()) if p]
     if not parts:
         raise InputError(Problem("problem.typed_empty", "type at least one number"))
     if len(parts) > MAX_TYPED:
@@ -128,7 +133,7 @@ def parse_sequence(text: str, task: Task) -> torch.Tensor:
     values = []
     for part in parts:
         try:
-            value = float(part.replace("−", "-"))
+            value = float(_decimal_point(part, decimal_comma).replace("−", "-"))
         except ValueError:
             raise InputError(
                 Problem("problem.typed_number", f"{part!r} is not a number", {"value": part[:20]})
@@ -142,6 +147,13 @@ def parse_sequence(text: str, task: Task) -> torch.Tensor:
         values.append(value)
     scaled = task.scaler.apply(np.asarray(values))
     return torch.as_tensor(scaled, dtype=torch.float32).reshape(1, -1, 1)
+
+
+def _decimal_point(part: str, decimal_comma: bool) -> str:
+    """A Portuguese number as Python reads it: '1.234,5' -> '1234.5', '0,5' -> '0.5'."""
+    if not decimal_comma or "," not in part:
+        return part
+    return part.replace(".", "").replace(",", ".")
 
 
 @dataclass(frozen=True)

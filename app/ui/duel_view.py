@@ -111,9 +111,9 @@ def _draw(duel: Duel) -> None:
             score,
             help=t(f"duel.score_help_{duel.task.info.kind}"),
         )
-        col.caption(
-            t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
-        )
+        solved = _solved(evaluation)
+        reach = t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
+        col.caption(f"{solved} · {reach}" if solved else reach)
     left, right = st.columns(2)
     with left:
         kind = duel.task.info.kind
@@ -186,6 +186,29 @@ def render_sweep() -> None:
             state.presentation(),
         )
         st.plotly_chart(localised(fig), key="duel-sweep-chart", width="stretch")
+        st.caption(sweep_summary(results))
+
+
+SWEEP_TIE = 0.02  # accuracies this close at every lag: the sweep does not tell the cells apart
+
+
+def sweep_summary(results: dict[str, tuple[list[int], list[float]]]) -> str:
+    """What this sweep showed, in words: a tie (curves on top of each other) or the best cell."""
+    names = {cell: t(f"option.cell.{cell}") for cell in results}
+    scores = np.array([results[cell][1] for cell in results])  # (cells, lags)
+    lags = ", ".join(str(lag) for lag in next(iter(results.values()))[0])
+    if len(results) < 2 or float((scores.max(0) - scores.min(0)).max()) < SWEEP_TIE:
+        return t("honest.sweep_tie", cells=" / ".join(names.values()), lags=lags)
+    means = dict(zip(results, scores.mean(1), strict=True))
+    ranked = sorted(means, key=means.get, reverse=True)
+    return t(
+        "honest.sweep_best",
+        best=names[ranked[0]],
+        best_score=number(means[ranked[0]], ".0%"),
+        other=names[ranked[-1]],
+        other_score=number(means[ranked[-1]], ".0%"),
+        lags=lags,
+    )
 
 
 def _looks(duel: Duel) -> dict[str, np.ndarray]:
@@ -201,6 +224,26 @@ def _looks(duel: Duel) -> dict[str, np.ndarray]:
 
 
 def _score(evaluation) -> str:
+    """Short enough for a third of the page: the solve rate goes in the caption below."""
     if evaluation.metric == "accuracy":
         return number(evaluation.score, ".0%")
-    return f"MSE {number(evaluation.score, '.4f')} · {number(evaluation.solve_rate, '.0%')}"
+    return f"MSE {number(evaluation.score, '.3f')}"
+
+
+def _solved(evaluation) -> str:
+    if evaluation.metric != "mse":
+        return ""
+    return t("honest.duel_solved", share=number(evaluation.solve_rate, ".0%"))
+
+
+def why_title(duel: Duel) -> str:
+    """The expander's question follows this run: who reached the target first, or nobody yet."""
+    reached = {cell: step for cell, step in duel.reached.items() if step is not None}
+    if not reached:
+        return t("honest.why_nobody")
+    first = min(reached, key=reached.get)
+    return t("honest.why_first", cell=t(f"option.cell.{first}"), step=reached[first])
+
+
+def intro(duel_task: str) -> str:
+    return t("duel.intro") if duel_task == "adding" else t("honest.duel_intro_recall")

@@ -15,7 +15,7 @@ from app.charts.gradients import (
     time_gradient_figure,
 )
 from app.charts.training import Labels, grad_norm_figure
-from app.engine.diagnostics import fitted_factor, maybe_look, spectrum
+from app.engine.diagnostics import SAMPLES, fitted_factor, maybe_look, spectrum
 from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import number, t
@@ -52,16 +52,16 @@ def _draw(run: Run) -> None:
     cols = st.columns(4)
     cols[0].metric(t("train.steps"), number(run.step, ","))
     cols[1].metric(t("grad.measured"), _factor(measured), help=t("grad.measured_help"))
+    bound = run.config.cell == "rnn" and run.config.activation != "linear"
     cols[2].metric(
-        t(f"grad.predicted_{run.config.cell}"),
+        t("honest.bound_rnn") if bound else t(f"grad.predicted_{run.config.cell}"),
         _factor(latest.predicted_factor),
-        help=t("grad.predicted_help"),
+        help=t("honest.bound_help", samples=SAMPLES) if bound else t("grad.predicted_help"),
     )
     cols[3].metric(t("grad.span"), _orders(latest.norms), help=t("grad.span_help"))
 
     left, right = st.columns(2)
     with left:
-        bound = run.config.cell == "rnn" and run.config.activation != "linear"
         series = (t("grad.norm_h"), t("grad.bound" if bound else "grad.theory"), t("grad.norm_c"))
         fig = time_gradient_figure(
             latest.norms,
@@ -71,7 +71,7 @@ def _draw(run: Run) -> None:
             big=big,
         )
         live_chart(fig, key="grad-time-chart")
-        st.caption(t("grad.aid_time"))
+        st.caption(t("grad.aid_time") + " " + t(_line_meaning(run, bound)))
     with right:
         steps, matrix = log.matrix()
         fig = horizon_figure(
@@ -138,6 +138,13 @@ def _history_charts(run: Run, big: bool) -> None:
         st.caption(t("grad.aid_clip"))
 
 
+def _line_meaning(run: Run, bound: bool) -> str:
+    """What the dashed line is, for this cell: a bound is not a prediction."""
+    if bound:
+        return "honest.line_bound"
+    return "honest.line_linear" if run.config.cell == "rnn" else f"honest.line_{run.config.cell}"
+
+
 def _symbol(name: str) -> str:
     """grad/core.weight_hh_l0 -> W_hh (l0); the head's weights are W_hy and b_y."""
     name = name.removeprefix("grad/")
@@ -160,4 +167,4 @@ def _orders(norms: np.ndarray) -> str:
         return "—"
     if first <= 0:
         return "< 10^-45"
-    return f"10^{math.log10(first / last):+.1f}"
+    return f"10^{number(math.log10(first / last), '+.1f')}"

@@ -35,6 +35,24 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
+def preferred_language(*tags: str | None) -> str | None:
+    """The first language we speak among a browser's choices: a locale ("pt-BR") or an
+    Accept-Language header ("pt-BR,pt;q=0.9,en;q=0.8"), best first by their q weights."""
+    ranked: list[tuple[float, int, str]] = []
+    for tag in tags:
+        for order, item in enumerate((tag or "").split(",")):
+            name, _, weight = item.strip().partition(";q=")
+            try:
+                q = float(weight) if weight else 1.0
+            except ValueError:
+                continue
+            ranked.append((-q, len(ranked) + order, name.split("-")[0].strip().lower()))
+    for _, _, language in sorted(ranked):
+        if language in LANGUAGES:
+            return language
+    return None
+
+
 def current_language() -> str:
     language = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
@@ -59,6 +77,11 @@ def localised(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def uses_decimal_comma() -> bool:
+    """Whether the session's language writes 0,5 (so typed numbers are read that way too)."""
+    return _decimal_comma()
+
+
 def _decimal_comma() -> bool:
     return current_language() in DECIMAL_COMMA
 
@@ -68,6 +91,9 @@ class _LanguageFormatter(string.Formatter):
 
     def format_field(self, value: object, format_spec: str) -> str:
         if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            # A bare count gets thousands separators, as the metrics do: 1,600,899 / 1.600.899.
+            if isinstance(value, numbers.Integral) and not format_spec:
+                format_spec = ","
             return number(value, format_spec)
         return super().format_field(value, format_spec)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from app.engine.config_codec import from_query, to_query
 from app.engine.problems import Problem
 from app.ui import state
-from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe, preferred_language
 from app.ui.settings import HIDEABLE, load_config
 
 LANG, PRESENT, HIDE, SPEED = "lang", "present", "hide", "speed"
@@ -17,7 +17,9 @@ def read_link() -> None:
     """On a session's first run: take the link's setup; any value it cannot use keeps its default,
     and one notice says which (after the language, so the notice speaks it)."""
     params = st.query_params.to_dict()
-    language = params.get(LANG)
+    language = params.get(LANG)  # a link's ?lang= wins over the browser's own language
+    if language not in LANGUAGES:
+        language = preferred_language(st.context.locale, st.context.headers.get("Accept-Language"))
     if language in LANGUAGES:
         st.session_state[LANGUAGE_KEY] = language
     state.set_presentation(params.get(PRESENT) == "1")

@@ -107,7 +107,8 @@ def _pick_by_search(acts, feature: np.ndarray) -> tuple[str, int, int] | None:
     if not scores:
         return None
     labels = [
-        f"{t(f'text.state_{s.source}', unit=s.unit, layer=s.layer + 1)}: r = {s.correlation:+.2f}"
+        f"{t(f'text.state_{s.source}', unit=s.unit, layer=s.layer + 1)}: "
+        f"r = {number(s.correlation, '+.2f')}"
         for s in scores
     ]
     index = st.radio(

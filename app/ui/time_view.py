@@ -30,7 +30,7 @@ from app.engine.time_steps import (
 )
 from app.ui import state
 from app.ui.derived import remembered
-from app.ui.i18n import current_language, describe, localised, number, t
+from app.ui.i18n import current_language, describe, localised, number, t, uses_decimal_comma
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
@@ -80,7 +80,7 @@ def choose_sequence(run: Run) -> tuple[Run, Inspection, Trajectory, int] | None:
     st.caption(t("time.model_at", step=model.step))
     if source == "typed":
         try:
-            x = parse_sequence(text, run.task)
+            x = parse_sequence(text, run.task, decimal_comma=uses_decimal_comma())
         except InputError as error:
             for problem in error.problems:
                 st.error(describe(problem))

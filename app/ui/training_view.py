@@ -14,6 +14,7 @@ from app.charts.training import (
     loss_figure,
     scatter_figure,
 )
+from app.engine.rebound import Rebound, find_rebound
 from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import number, t
@@ -41,9 +42,9 @@ def _draw(run: Run) -> None:
     cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
     unit = f" {run.task.unit}" if run.task.unit else ""
     cols[2].metric(
-        t(f"metric.{evaluation.metric}"),
+        _score_label(run, evaluation.metric),
         _fmt(evaluation.score, evaluation.metric) + unit,
-        help=t(f"metric.{evaluation.metric}_help"),
+        help=_score_help(run, evaluation.metric),
     )
     cols[3].metric(
         t(f"baseline.{evaluation.baseline_name}"),
@@ -52,6 +53,12 @@ def _draw(run: Run) -> None:
     note = st.container()
     if not history.columns:
         note.info(t("train.press_play"))
+    rebound = find_rebound(history.array("step"), history.array("loss")) if len(history) else None
+    explained = st.container()  # always there, so the charts below keep their place
+    if rebound is not None:
+        explained.info(_rebound_text(run, rebound), icon=":material/info:")
+    if not run.task.validates:
+        st.caption(t("honest.fit_note", count=len(run.task.x_val)))
     left, right = st.columns(2)
     with left:
         log = st.session_state.get("train-log-scale", True)
@@ -64,7 +71,7 @@ def _draw(run: Run) -> None:
                 t("chart.loss"),
                 t("chart.step"),
                 t("chart.loss_axis"),
-                (t("chart.train"), t("chart.val")),
+                (t("chart.train"), _val_series(run)),
             ),
             log_scale=log,
             big=big,
@@ -123,8 +130,8 @@ def _prediction_figure(run: Run, big: bool):
         evaluation.prediction,
         persistence,
         Labels(
-            t("chart.forecast"),
-            t("chart.val_index"),
+            t("chart.forecast") if task.validates else t("honest.forecast_fit"),
+            t("chart.val_index") if task.validates else t("honest.fit_index"),
             t("chart.value") + unit,
             (t("chart.truth"), t("chart.model"), t("chart.persistence")),
         ),
@@ -146,6 +153,39 @@ def _lesson_table(run: Run) -> str:
     ]
     lines = [header, ("---", "---:", "---:"), *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def _score_label(run: Run, metric: str) -> str:
+    """ "Validation" only for data the model never trains on; otherwise say it is a training fit."""
+    if run.task.validates:
+        return t(f"metric.{metric}")
+    return t(f"honest.fit_{metric}", count=len(run.task.x_val))
+
+
+def _score_help(run: Run, metric: str) -> str:
+    """What the score measures, and on which data (``Task.held_out``)."""
+    task = run.task
+    if not task.validates:
+        return t("honest.fit_help", count=len(task.x_val))
+    where = t(f"honest.held_out_{task.held_out}", count=len(task.x_val))
+    return f"{t(f'metric.{metric}_help')} {where}"
+
+
+def _rebound_text(run: Run, rebound: Rebound) -> str:
+    kind = "sgd" if run.config.optimizer == "sgd" else "adaptive"
+    return t(
+        f"honest.rebound_{kind}",
+        low=number(rebound.low, ".0e"),
+        low_step=number(rebound.low_step, ","),
+        high=number(rebound.high, ".0e"),
+        high_step=number(rebound.high_step, ","),
+        orders=number(rebound.orders, ".0f"),
+        rate=number(run.config.learning_rate, "g"),
+    )
+
+
+def _val_series(run: Run) -> str:
+    return t("chart.val") if run.task.validates else t("honest.fit_series")
 
 
 def _fmt(value: float, metric: str) -> str:

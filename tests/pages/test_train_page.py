@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from app.engine.config import RunConfig
 from tests.pages.conftest import HOME, TRAIN, charts, open_link, open_page, steps
 
 
@@ -76,7 +77,7 @@ def test_link_sets_the_widgets() -> None:
 def test_bad_link_opens_defaults_with_a_notice() -> None:
     at = open_link(TRAIN, hidden_size="abc", learning_rate="-3", cell="gru")
     assert at.number_input(key="cfg-hidden-size").value == 16
-    assert at.number_input(key="cfg-learning-rate").value == 0.01
+    assert at.number_input(key="cfg-learning-rate").value == RunConfig().learning_rate
     assert at.radio(key="cfg-cell").value == "gru"  # the good part of the link is kept
     assert any("link" in warning.value for warning in at.warning)
     assert not at.exception

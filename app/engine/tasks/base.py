@@ -74,6 +74,15 @@ class Task:
     scaler: Scaler = field(default_factory=Scaler)
     unit: str = ""
     stream: Stream | None = None  # fresh samples per batch (synthetic tasks); else draw from train
+    # What the validation data is, so a page never calls a training fit "validation":
+    # "training" (the very windows it trains on), "future" (the last part of a series, held out in
+    # time), "fresh" (sequences the training stream never draws).
+    held_out: str = "future"
+
+    @property
+    def validates(self) -> bool:
+        """Whether x_val / y_val are data the model never trains on."""
+        return self.held_out != "training"
 
     def batch(self, size: int, generator: torch.Generator) -> Batch:
         if self.stream is not None:

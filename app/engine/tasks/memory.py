@@ -35,7 +35,10 @@ def adding(config: TaskConfig) -> Task:
     val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
     x_val, y_val = adding_batch(VALIDATION_SIZE, length, val_gen)
     x_tr, y_tr = adding_batch(VALIDATION_SIZE, length, torch.Generator().manual_seed(config.seed))
-    return Task(ADDING, "regression", 2, 1, x_tr, y_tr, x_val, y_val, stream=stream)
+    # Real-valued inputs: a training batch repeats a validation sequence with probability zero.
+    return Task(
+        ADDING, "regression", 2, 1, x_tr, y_tr, x_val, y_val, stream=stream, held_out="fresh"
+    )
 
 
 def adding_batch(size: int, length: int, generator: torch.Generator) -> Batch:
@@ -52,18 +55,68 @@ def adding_batch(size: int, length: int, generator: torch.Generator) -> Batch:
 
 
 def recall(config: TaskConfig) -> Task:
-    """The first symbol must be named after ``lag`` more random symbols: chance is 1 / symbols."""
+    """The first symbol must be named after ``lag`` more random symbols: chance is 1 / symbols.
+
+    Validation sequences are never trained on: with a short lag there are few distinct sequences
+    (4 symbols, L = 1: sixteen), so the training stream redraws any that validation holds."""
     lag, symbols = config.lag, config.symbols
+    val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
+    distinct = symbols ** (lag + 1)
+    if distinct <= 4 * VALIDATION_SIZE:
+        # So few sequences that a random draw would hold most of them: hold out a quarter of the
+        # continuations of each first symbol (at least one), so every answer is still asked.
+        every = torch.cartesian_prod(*[torch.arange(symbols)] * (lag + 1)).reshape(
+            distinct, lag + 1
+        )
+        per_symbol = distinct // symbols  # cartesian_prod varies the first symbol slowest
+        keep = max(per_symbol // 4, 1)
+        chosen = torch.cat(
+            [
+                k * per_symbol + torch.randperm(per_symbol, generator=val_gen)[:keep]
+                for k in range(symbols)
+            ]
+        )
+        val_tokens = every[chosen]
+    else:
+        val_tokens = torch.randint(0, symbols, (VALIDATION_SIZE, lag + 1), generator=val_gen)
+    held = _codes(val_tokens, symbols) if distinct < 2**62 else None
 
     def stream(size: int, generator: torch.Generator) -> Batch:
-        return recall_batch(size, lag, symbols, generator)
+        tokens = torch.randint(0, symbols, (size, lag + 1), generator=generator)
+        if held is not None:  # beyond 2**62 sequences a repeat is too rare to matter
+            seen = torch.isin(_codes(tokens, symbols), held)
+            while bool(seen.any()):
+                tokens[seen] = torch.randint(
+                    0, symbols, (int(seen.sum()), lag + 1), generator=generator
+                )
+                seen = torch.isin(_codes(tokens, symbols), held)
+        return _recall_pair(tokens, symbols)
 
-    val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
-    x_val, y_val = recall_batch(VALIDATION_SIZE, lag, symbols, val_gen)
-    x_tr, y_tr = recall_batch(
-        VALIDATION_SIZE, lag, symbols, torch.Generator().manual_seed(config.seed)
+    x_val, y_val = _recall_pair(val_tokens, symbols)
+    x_tr, y_tr = stream(VALIDATION_SIZE, torch.Generator().manual_seed(config.seed))
+    return Task(
+        RECALL,
+        "classification",
+        symbols,
+        symbols,
+        x_tr,
+        y_tr,
+        x_val,
+        y_val,
+        stream=stream,
+        held_out="fresh",
     )
-    return Task(RECALL, "classification", symbols, symbols, x_tr, y_tr, x_val, y_val, stream=stream)
+
+
+def _codes(tokens: Tensor, symbols: int) -> Tensor:
+    """Each sequence of tokens as one integer (its digits in base ``symbols``)."""
+    powers = symbols ** torch.arange(tokens.shape[1], dtype=torch.int64)
+    return (tokens.to(torch.int64) * powers).sum(dim=1)
+
+
+def _recall_pair(tokens: Tensor, symbols: int) -> Batch:
+    x: Tensor = torch.nn.functional.one_hot(tokens, symbols).float()  # (size, lag + 1, symbols)
+    return x, tokens[:, 0]
 
 
 def recall_batch(size: int, lag: int, symbols: int, generator: torch.Generator) -> Batch:

@@ -57,13 +57,14 @@ SINE = TaskInfo(
 
 
 def lesson_temperature(config: TaskConfig) -> Task:
-    """Validation is the same seven windows: the point is to watch the network fit the lesson's data."""
+    """No held-out data: "validation" here is the same seven windows it trains on (``held_out`` says
+    so), because the point is to watch the network fit the lesson's data. Seattle holds data out."""
     x = np.array(LESSON_X, dtype=np.float64)
     y = np.array(LESSON_Y, dtype=np.float64)
     scaler = Scaler.fit(np.concatenate([x.ravel(), y]))
     xs = _tensor(scaler.apply(x)).unsqueeze(-1)  # (7, 3, 1)
     ys = _tensor(scaler.apply(y))
-    return Task(LESSON, "regression", 1, 1, xs, ys, xs, ys, scaler, unit="°C")
+    return Task(LESSON, "regression", 1, 1, xs, ys, xs, ys, scaler, unit="°C", held_out="training")
 
 
 def seattle_temperature(config: TaskConfig) -> Task:
