@@ -1,0 +1,73 @@
+"""The sentiment page through AppTest, in both languages: it opens on a review turned into tokens,
+ids and a padded batch; Step trains; the held-out metrics and the word-by-word reading show."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.engine.sentiment.reading import PROBES
+from app.ui import i18n
+from app.ui.i18n import LANGUAGES, catalog
+from tests.pages.conftest import open_page, steps
+
+SENTIMENT = "../pages/sentiment.py"
+
+
+def frame(at: AppTest, label: str) -> pd.DataFrame:
+    """The drawn table whose columns or row labels include ``label`` (tables carry no key here)."""
+    for table in at.dataframe:
+        value = table.value
+        if label in value.columns or label in value.index:
+            return value
+    raise AssertionError(f"no table with {label!r}")
+
+
+def chart(at: AppTest, key: str) -> dict:
+    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id]
+    assert found, f"no chart {key}"
+    return found[0]
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_page_opens_steps_and_shows_metrics_and_reading(language: str, monkeypatch) -> None:
+    # AppTest formats the options of a widget again in the test's own thread, where no session
+    # holds the language: without this it would look for English labels among Portuguese ones.
+    monkeypatch.setattr(i18n, "current_language", lambda: language)
+    at = open_page(SENTIMENT, lang=language)
+    words = catalog(language)
+    assert at.title[0].value == words["sentiment.title"]
+    assert steps(at) == 0
+    # From text to tensors: the token table and the padded batch with its lengths.
+    tokens = frame(at, words["sentiment.token"])
+    assert tokens.shape[0] == 3  # tokens, ids, what the model reads
+    batch = frame(at, words["sentiment.length"])
+    assert batch.shape[0] == 4 and (batch.iloc[:, 1:] == 0).any().any()  # <pad> = 0 visible
+
+    at.button(key="sentiment-step10").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert steps(at) == 10
+    labels = {m.label for m in at.metric}
+    for name in ("accuracy", "precision", "recall", "f1"):
+        assert words[f"sentiment.{name}"] in labels
+    confusion = chart(at, "sentiment-confusion-chart")
+    counts = [int(n) for row in confusion["data"][0]["text"] for n in row]
+    assert len(counts) == 4 and sum(counts) == 1706  # every held-out sentence counted
+    reading = chart(at, "sentiment-reading-chart")
+    assert len(reading["data"][0]["hovertext"]) > 2  # P before any word, then after each word
+    assert len(frame(at, words["sentiment.probe"])) == len(PROBES)
+
+
+def test_typed_text_is_read_word_by_word_with_unknown_words() -> None:
+    at = open_page(SENTIMENT)
+    at.text_input(key="sentiment-typed").set_value("not bad at all qwzxv").run()
+    assert not at.exception
+    table = frame(at, "token")
+    assert list(table.iloc[0]) == ["not", "bad", "at", "all", "qwzxv"]
+    assert list(table.iloc[2])[-1] == "<unk>"
+    reading = chart(at, "sentiment-reading-chart")
+    assert len(reading["data"][0]["hovertext"]) == 6
+    assert any("~~qwzxv~~" in m.value for m in at.markdown)  # the unknown word struck through
