@@ -55,6 +55,12 @@ class AveragedEmbedding(ReviewClassifier):
     def __init__(self, embedding: nn.Embedding) -> None:
         super().__init__(embedding, embedding.embedding_dim)
 
+    def forward(self, ids: Tensor) -> Tensor:
+        """Only the mean over each review's real words is needed here: no running means."""
+        mask = (ids != PAD).unsqueeze(-1).to(self.head.weight.dtype)  # (batch, time, 1)
+        total = (self.embedding(ids) * mask).sum(dim=1)
+        return self.head(total / mask.sum(dim=1).clamp(min=1.0))
+
     def read(self, vectors: Tensor) -> Tensor:
         # Running means: padding only comes after the last real word, so the mean at a review's
         # last word never includes a pad vector.

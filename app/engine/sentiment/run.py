@@ -142,6 +142,7 @@ class SentimentRun(Learner):
         self.optimizer = torch.optim.Adam(trainable, lr=config.learning_rate, fused=True)
         self.history = History()
         self._evaluation: Evaluation | None = None
+        self._chunks: list[tuple[torch.Tensor, torch.Tensor]] | None = None
         self._last_eval = 0
         self._apply_remedy()
 
@@ -208,6 +209,7 @@ class SentimentRun(Learner):
         super()._retuned()
         self._apply_remedy()
         self._evaluation = None  # a new threshold or length changes what is measured
+        self._chunks = None
 
     def _apply_remedy(self) -> None:
         """Class weights inversely proportional to the training shares, or none."""
@@ -224,30 +226,43 @@ def evaluate(
     index: np.ndarray,
     max_len: int,
     threshold: float = 0.5,
+    chunks: list[tuple[torch.Tensor, torch.Tensor]] | None = None,
 ) -> Evaluation:
-    """P(positive) for every review of ``index`` (read up to ``max_len`` tokens) and the metrics."""
-    order = index[np.argsort(np.minimum(corpus.lengths[index], max_len), kind="stable")]
-    labels = corpus.labels[order]
-    probabilities = np.empty(len(order), dtype=np.float64)
-    loss = 0.0
+    """P(positive) for every review of ``index`` (read up to ``max_len`` tokens) and the metrics.
+    ``chunks`` are ``held_out_chunks`` of the same arguments, when already made."""
+    chunks = chunks if chunks is not None else held_out_chunks(corpus, index, max_len)
+    probabilities, labels, loss = [], [], 0.0
     with torch.no_grad():
-        for start in range(0, len(order), EVAL_CHUNK):
-            part = order[start : start + EVAL_CHUNK]
-            ids, _ = pad([corpus.ids[int(i)] for i in part], max_len)
+        for ids, target in chunks:
             logits = model(ids)
-            target = torch.from_numpy(corpus.labels[part])
             loss += float(torch.nn.functional.cross_entropy(logits, target, reduction="sum"))
-            probabilities[start : start + len(part)] = torch.softmax(logits.double(), -1)[:, 1]
-    predicted = (probabilities >= threshold).astype(np.int64)
-    matrix = confusion(labels, predicted)
-    rare = rare_class(labels)
+            probabilities.append(torch.softmax(logits.double(), -1)[:, 1].numpy())
+            labels.append(target.numpy())
+    p = np.concatenate(probabilities) if probabilities else np.zeros(0)
+    y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int64)
+    matrix = confusion(y, (p >= threshold).astype(np.int64))
+    rare = rare_class(y)
     return Evaluation(
-        probabilities=probabilities,
-        labels=labels,
+        probabilities=p,
+        labels=y,
         threshold=threshold,
         matrix=matrix,
         positive=scores(matrix, 1),
         rare=scores(matrix, rare),
         rare_label=rare,
-        loss=loss / max(len(order), 1) if len(order) else math.nan,
+        loss=loss / len(y) if len(y) else math.nan,
     )
+
+
+def held_out_chunks(
+    corpus: ReviewCorpus, index: np.ndarray, max_len: int
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """The reviews of ``index`` as padded batches of EVAL_CHUNK, sorted by length so that little of
+    each batch is padding: (ids, labels) per batch."""
+    order = index[np.argsort(np.minimum(corpus.lengths[index], max_len), kind="stable")]
+    chunks = []
+    for start in range(0, len(order), EVAL_CHUNK):
+        part = order[start : start + EVAL_CHUNK]
+        ids, _ = pad([corpus.ids[int(i)] for i in part], max_len)
+        chunks.append((ids, torch.from_numpy(corpus.labels[part])))
+    return chunks

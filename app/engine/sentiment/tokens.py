@@ -52,14 +52,21 @@ class Vocabulary:
         return word in self._index  # type: ignore[attr-defined]
 
 
+_EMPTY = np.array([UNK], dtype=np.int64)
+
+
 def pad(sequences: Sequence[np.ndarray], max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Padded ids (batch, time) and lengths (batch,): each sequence keeps its first ``max_len``
     ids, the batch is as long as its longest (truncated) member, ``<pad>`` fills the rest. An empty
     text keeps one ``<unk>`` so every row has something to read."""
-    lengths = np.array([max(min(len(s), max_len), 1) for s in sequences], dtype=np.int64)
-    ids = np.full((len(sequences), int(lengths.max(initial=1))), PAD, dtype=np.int64)
-    for row, (seq, length) in enumerate(zip(sequences, lengths, strict=True)):
-        ids[row, :length] = seq[:length] if len(seq) else UNK
+    cut = [s[:max_len] if len(s) else _EMPTY for s in sequences]
+    lengths = np.fromiter((len(s) for s in cut), dtype=np.int64, count=len(cut))
+    ids = np.full((len(cut), int(lengths.max(initial=1))), PAD, dtype=np.int64)
+    if cut:
+        # One scatter for the whole batch: row r holds its ids in columns 0..length-1.
+        rows = np.repeat(np.arange(len(cut)), lengths)
+        columns = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ids[rows, columns] = np.concatenate(cut)
     return torch.from_numpy(ids), torch.from_numpy(lengths)
 
 
