@@ -153,7 +153,7 @@ def render_batch(corpus: ReviewCorpus, ids: np.ndarray, index: int | None, max_l
             "sentiment.truncation",
             max_len=max_len,
             cut=cut,
-            total=len(corpus),
+            total=number(len(corpus), ","),
             share=number(cut / len(corpus), ".1%"),
             median=int(np.median(corpus.lengths)),
             longest=int(corpus.lengths.max()),

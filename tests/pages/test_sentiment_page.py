@@ -56,6 +56,8 @@ def test_page_opens_steps_and_shows_metrics_and_reading(language: str, monkeypat
     confusion = chart(at, "sentiment-confusion-chart")
     counts = [int(n) for row in confusion["data"][0]["text"] for n in row]
     assert len(counts) == 4 and sum(counts) == 1706  # every held-out sentence counted
+    loss = chart(at, "sentiment-loss-chart")
+    assert len(loss["data"]) == 2  # training loss and held-out loss
     reading = chart(at, "sentiment-reading-chart")
     assert len(reading["data"][0]["hovertext"]) > 2  # P before any word, then after each word
     assert len(frame(at, words["sentiment.probe"])) == len(PROBES)
