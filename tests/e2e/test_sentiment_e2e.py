@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import EXCEPTION, PLOTLY
-from tests.e2e.test_pages import button, load, steps
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, PLOTLY, STEPS_METRIC
+from tests.e2e.test_pages import button
 from tests.e2e.test_text_e2e import next_steps
 
 pytestmark = pytest.mark.e2e
@@ -23,11 +23,13 @@ FIRST_LOAD_MS = 60_000
 def test_sentiment_page_trains_live_without_errors(
     page: Page, app_url: str, console_errors: list[str], query: str, title: str
 ) -> None:
-    page.set_default_timeout(FIRST_LOAD_MS)
-    load(page, app_url + "/sentiment" + query)
-    expect(page.locator('[data-testid="stMain"] h1')).to_contain_text(title)
+    page.goto(app_url + "/sentiment" + query)
+    expect(page.locator('[data-testid="stMain"] h1')).to_contain_text(title, timeout=FIRST_LOAD_MS)
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=FIRST_LOAD_MS)
+    expect(page.locator(STEPS_METRIC)).to_have_text("0", timeout=FIRST_LOAD_MS)
+    # Plotly draws a chart once it scrolls into view: the first one sits below the tensors.
+    page.locator(PLOTLY).first.scroll_into_view_if_needed()
     expect(page.locator(PLOTLY).first).to_be_visible()
-    assert steps(page) == "0"
     button(page, "sentiment-play").click()
     first = next_steps(page, "0")
     second = next_steps(page, first)
