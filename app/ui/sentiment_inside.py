@@ -21,7 +21,9 @@ from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
 
 STRONG, WEAK = 0.05, 0.01  # |change in P(positive)| for a coloured background / coloured word
-REMEDY_STEPS = 300
+REMEDY_STEPS = (
+    100  # enough for every remedy to show (tests/engine/test_sentiment.py), a few seconds
+)
 NEIGHBOURS = 10
 PAIRS = (("good", "great"), ("good", "bad"), ("awful", "terrible"), ("boring", "exciting"))
 

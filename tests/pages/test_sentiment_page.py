@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.engine.sentiment.reading import PROBES
-from app.ui import i18n
+from app.ui import i18n, sentiment_inside
 from app.ui.i18n import LANGUAGES, catalog
 from tests.pages.conftest import open_page, steps
 
@@ -73,3 +73,29 @@ def test_typed_text_is_read_word_by_word_with_unknown_words() -> None:
     reading = chart(at, "sentiment-reading-chart")
     assert len(reading["data"][0]["hovertext"]) == 6
     assert any("~~qwzxv~~" in m.value for m in at.markdown)  # the unknown word struck through
+
+
+def test_play_then_step_pauses_and_reset_starts_again() -> None:
+    at = open_page(SENTIMENT)
+    at.button(key="sentiment-play").click().run()
+    assert at.button(key="sentiment-pause")  # playing
+    played = steps(at)
+    at.button(key="sentiment-step").click().run()
+    assert at.button(key="sentiment-play")  # paused by the step
+    assert steps(at) == played + 1
+    at.button(key="sentiment-reset").click().run()
+    assert steps(at) == 0
+    assert not at.exception
+
+
+def test_imbalance_remedies_are_measured_on_the_page(monkeypatch) -> None:
+    monkeypatch.setattr(sentiment_inside, "REMEDY_STEPS", 3)  # the engine test checks the effect
+    at = open_page(SENTIMENT)
+    at.slider(key="sentiment-share").set_value(0.2).run()
+    at.radio(key="sentiment-remedy").set_value("weights").run()
+    assert not at.exception
+    at.button(key="sentiment-measure").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    remedies = chart(at, "sentiment-remedies-chart")
+    assert len(remedies["data"][0]["x"]) == 4  # none, weights, resample, threshold
+    assert "positive" in remedies["layout"]["title"]["text"]  # 20% positive: the rare class
