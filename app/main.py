@@ -26,6 +26,7 @@ PAGES = (
     ("gradients.py", "nav.gradients", ":material/show_chart:", "gradients"),
     ("duel.py", "nav.duel", ":material/compare_arrows:", "duel"),
     ("text.py", "nav.text", ":material/edit_note:", "text"),
+    ("sentiment.py", "nav.sentiment", ":material/reviews:", "sentiment"),
 )
 page = st.navigation(
     [

@@ -16,12 +16,14 @@ from app.engine.diagnostics import GradientLog
 from app.engine.duel import Duel, DuelConfig
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
+from app.engine.sentiment.run import SentimentConfig, SentimentRun
 from app.engine.tasks import UPLOAD_NAME
 from app.engine.text.checkpoint import Pretrained, load_checkpoint
 from app.engine.text.corpus import Corpus, builtin_corpus, make_corpus, python_source
 from app.engine.text.run import TextConfig, TextRun
 from app.ui.derived import remembered
 from app.ui.live_slot import Slot
+from app.ui.sentiment_data import build_sentiment_run
 
 _NOTICES = "notices"
 _UPLOAD = "upload"
@@ -159,8 +161,10 @@ def _build_text_run(config: TextConfig) -> TextRun:
     return TextRun(config, corpus)
 
 
-# The session's live things: the run (training, steps and gradients pages), the duel and the
-# character model. A new live thing adds one line here and provides a Live in app/engine.
+# The session's live things: the run (training, steps and gradients pages), the duel, the
+# character model and the review classifier. A new live thing adds one line here and provides a
+# Live in app/engine.
 RUN: Slot[Run] = Slot("run", RunConfig, _build_run, notify)
 DUEL: Slot[Duel] = Slot("duel", DuelConfig, Duel, notify)
 TEXT: Slot[TextRun] = Slot("text", TextConfig, _build_text_run, notify)
+SENTIMENT: Slot[SentimentRun] = Slot("sentiment", SentimentConfig, build_sentiment_run, notify)

@@ -1,0 +1,1 @@
+"""Sentiment of movie reviews: words to ids, word vectors, a classifier learning live, its metrics."""

@@ -1,0 +1,233 @@
+"""The sentiment page's settings, "from text to tensors", and the live training part."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.charts.sentiment import confusion_figure, scores_figure
+from app.charts.training import Labels, loss_figure
+from app.engine.sentiment.corpus import SOURCES, ReviewCorpus
+from app.engine.sentiment.run import EMBEDDINGS, REMEDIES, SentimentConfig, SentimentRun
+from app.engine.sentiment.tokens import pad, tokenize, truncated_count
+from app.ui import state
+from app.ui.i18n import localised, number, t
+from app.ui.live_fragment import live_fragment
+from models.sentiment import CLASSIFIER_CELLS
+
+REVIEW = "sentiment-review"
+TYPED = "sentiment-typed"
+BATCH_SHOWN = 4  # reviews in the padded batch shown
+
+
+def render_settings() -> None:
+    """Sidebar widgets -> the session's SentimentConfig."""
+    current = state.SENTIMENT.config()
+    source = st.radio(
+        t("setting.source"),
+        tuple(SOURCES),
+        index=tuple(SOURCES).index(current.source),
+        key="sentiment-source",
+        format_func=lambda name: t(f"sentiment.source_{name}"),
+    )
+    cell = st.radio(
+        t("setting.cell"),
+        CLASSIFIER_CELLS,
+        index=CLASSIFIER_CELLS.index(current.cell),
+        key="sentiment-cell",
+        horizontal=True,
+        format_func=lambda c: t(f"sentiment.cell_{c}"),
+    )
+    embedding = st.radio(
+        t("setting.embedding"),
+        EMBEDDINGS,
+        index=EMBEDDINGS.index(current.embedding),
+        key="sentiment-embedding",
+        format_func=lambda e: t(f"sentiment.embedding_{e}"),
+        help=t("sentiment.embedding_help"),
+    )
+    hidden = st.number_input(
+        t("setting.hidden_size"), 4, 256, current.hidden_size, step=16, key="sentiment-hidden"
+    )
+    max_len = st.number_input(
+        t("setting.max_len"), 5, 400, current.max_len, step=5, key="sentiment-max-len"
+    )
+    batch = st.number_input(
+        t("setting.batch_size"), 1, 512, current.batch_size, key="sentiment-batch"
+    )
+    rate = st.number_input(
+        t("setting.learning_rate"),
+        1e-5,
+        1.0,
+        current.learning_rate,
+        step=0.001,
+        format="%.4f",
+        key="sentiment-lr",
+    )
+    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="sentiment-seed")
+    st.subheader(t("sentiment.imbalance"))
+    share = st.slider(
+        t("setting.positive_share"),
+        0.05,
+        0.95,
+        current.positive_share,
+        step=0.05,
+        key="sentiment-share",
+        help=t("sentiment.share_help"),
+    )
+    remedy = st.radio(
+        t("setting.remedy"),
+        REMEDIES,
+        index=REMEDIES.index(current.remedy),
+        key="sentiment-remedy",
+        format_func=lambda r: t(f"sentiment.remedy_{r}"),
+    )
+    state.SENTIMENT.set_config(
+        SentimentConfig(
+            source=source,
+            cell=cell,
+            embedding=embedding,
+            hidden_size=int(hidden),
+            max_len=int(max_len),
+            batch_size=int(batch),
+            learning_rate=float(rate),
+            positive_share=float(share),
+            remedy=remedy,
+            seed=int(seed),
+        )
+    )
+
+
+def chosen_text(corpus: ReviewCorpus) -> tuple[str, int | None]:
+    """The typed text, or else the review chosen by number (with its index)."""
+    typed = st.session_state.get(TYPED, "").strip()
+    if typed:
+        return typed, None
+    index = min(int(st.session_state.get(REVIEW, 0)), len(corpus) - 1)
+    return corpus.texts[index], index
+
+
+def render_tensors(corpus: ReviewCorpus, max_len: int) -> None:
+    """A review as tokens, then ids, then a padded batch with its lengths; what truncation cuts."""
+    st.subheader(t("sentiment.tensors"))
+    left, right = st.columns([1, 2])
+    left.number_input(t("sentiment.review_number"), 0, len(corpus) - 1, 0, key=REVIEW)
+    right.text_input(t("sentiment.typed"), key=TYPED, placeholder=t("sentiment.typed_hint"))
+    text, index = chosen_text(corpus)
+    if index is not None:
+        label = t("sentiment.label_1") if corpus.labels[index] else t("sentiment.label_0")
+        st.caption(t("sentiment.review_caption", number=index, label=label))
+    st.markdown(f"> {text[:1500]}")
+    tokens = tokenize(text)
+    ids = corpus.vocab.encode(tokens)
+    unknown = int((ids == 1).sum())
+    st.markdown(t("sentiment.tokens_intro", count=len(tokens), unknown=unknown))
+    shown = max_len if len(tokens) > max_len else len(tokens)
+    # One column per position (words along the row, as the model reads them), all as text.
+    table = pd.DataFrame(
+        [tokens[:shown], [str(i) for i in ids[:shown]], corpus.vocab.decode(ids[:shown])],
+        index=[t("sentiment.token"), t("sentiment.id"), t("sentiment.as_read")],
+        columns=[str(k + 1) for k in range(shown)],
+    )
+    st.dataframe(table)
+    if len(tokens) > max_len:
+        st.caption(t("sentiment.cut_here", kept=max_len, lost=len(tokens) - max_len))
+    render_batch(corpus, ids, index, max_len)
+
+
+def render_batch(corpus: ReviewCorpus, ids: np.ndarray, index: int | None, max_len: int) -> None:
+    """The chosen text and the next reviews as one padded batch, ``<pad>`` = 0 visible."""
+    start = 0 if index is None else index + 1
+    rows = [ids] + [corpus.ids[(start + k) % len(corpus)] for k in range(BATCH_SHOWN - 1)]
+    batch, lengths = pad(rows, max_len)
+    st.markdown(t("sentiment.batch_intro", rows=batch.shape[0], columns=batch.shape[1]))
+    frame = pd.DataFrame(batch.numpy(), columns=[str(k + 1) for k in range(batch.shape[1])])
+    frame.insert(0, t("sentiment.length"), lengths.numpy())
+    st.dataframe(frame, hide_index=True)
+    cut = truncated_count(corpus.lengths, max_len)
+    st.caption(
+        t(
+            "sentiment.truncation",
+            max_len=max_len,
+            cut=cut,
+            total=number(len(corpus), ","),
+            share=number(cut / len(corpus), ".1%"),
+            median=int(np.median(corpus.lengths)),
+            longest=int(corpus.lengths.max()),
+        )
+    )
+
+
+def render_live() -> None:
+    live_fragment(state.SENTIMENT, _draw)
+
+
+def _draw(run: SentimentRun) -> None:
+    big = state.presentation()
+    if run.diverged:
+        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+    result = run.evaluation()
+    cols = st.columns(6)
+    cols[0].metric(t("train.steps"), number(run.step, ","))
+    speed = run.steps_per_second if state.SENTIMENT.playing() else math.nan
+    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
+    for col, name, value in (
+        (cols[2], "accuracy", result.positive.accuracy),
+        (cols[3], "precision", result.positive.precision),
+        (cols[4], "recall", result.positive.recall),
+        (cols[5], "f1", result.positive.f1),
+    ):
+        col.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
+    st.caption(
+        t(
+            "sentiment.held_out_caption",
+            count=len(result.labels),
+            corpus=t(f"sentiment.source_{run.config.source}"),
+            share=number(float(result.labels.mean()), ".0%"),
+            threshold=number(result.threshold, ".2f"),
+        )
+    )
+    if not run.history.columns:
+        st.info(t("train.press_play"))
+    history = run.history
+    steps = history.array("step")
+    left, middle, right = st.columns([2, 2, 1.4])
+    with left:
+        fig = scores_figure(
+            steps,
+            [history.array("val_accuracy"), history.array("val_f1"), history.array("val_rare_f1")],
+            Labels(
+                t("sentiment.scores_chart"),
+                t("chart.step"),
+                t("sentiment.score_axis"),
+                (t("sentiment.accuracy"), t("sentiment.f1"), t("sentiment.rare_f1")),
+            ),
+            big,
+        )
+        st.plotly_chart(localised(fig), key="sentiment-scores-chart", width="stretch")
+    with middle:
+        fig = loss_figure(
+            steps,
+            history.array("loss"),
+            history.array("val_loss"),
+            Labels(
+                t("chart.loss"),
+                t("chart.step"),
+                t("sentiment.loss_axis"),
+                (t("chart.train"), t("sentiment.held_out")),
+            ),
+            log_scale=False,
+            big=big,
+        )
+        st.plotly_chart(localised(fig), key="sentiment-loss-chart", width="stretch")
+    with right:
+        names = (t("sentiment.label_0"), t("sentiment.label_1"))
+        fig = confusion_figure(
+            result.matrix,
+            Labels(t("sentiment.confusion"), t("sentiment.predicted"), t("sentiment.true"), names),
+            big,
+        )
+        st.plotly_chart(localised(fig), key="sentiment-confusion-chart", width="stretch")

@@ -1,0 +1,44 @@
+"""Sentiment of movie reviews: from text to tensors, a classifier learning live with its held-out
+scores, reading a review word by word, probe sentences, class imbalance and word vectors."""
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.controls import render_controls
+from app.ui.i18n import t
+from app.ui.sentiment_data import shared_vectors
+from app.ui.sentiment_inside import render_imbalance, render_probes, render_reading, render_vectors
+from app.ui.sentiment_view import chosen_text, render_live, render_settings, render_tensors
+from app.ui.shell import show_notices
+
+st.title(t("sentiment.title"))
+st.markdown(t("sentiment.intro"))
+with st.sidebar:
+    st.header(t("sentiment.settings"))
+    render_settings()
+run = state.SENTIMENT.get()  # before the notices: it may queue one
+show_notices()
+if run is not None:
+    render_tensors(run.corpus, run.config.max_len)
+    st.subheader(t("sentiment.training"))
+    render_controls(state.SENTIMENT, prefix="sentiment")
+    render_live()
+    text, _ = chosen_text(run.corpus)
+    vectors = shared_vectors()
+    with run.lock:  # the live fragment's thread may be training this model
+        reading, probes, imbalance, words = st.tabs(
+            [
+                t("sentiment.tab_reading"),
+                t("sentiment.tab_probes"),
+                t("sentiment.tab_imbalance"),
+                t("sentiment.tab_vectors"),
+            ]
+        )
+        with reading:
+            render_reading(run, text)
+        with probes:
+            render_probes(run)
+        with imbalance:
+            render_imbalance(run, vectors)
+        with words:
+            render_vectors(vectors)
