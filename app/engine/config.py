@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from app.engine.problems import InputError, Problem
-from app.engine.ranges import Ranges, range_problems
+from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.tasks import TaskConfig, task_problems
 from models.init import INIT_SCHEMES
 from models.recurrent import CELL_KINDS, RNN_ACTIVATIONS
@@ -45,21 +45,7 @@ class RunConfig:
     def problems(self) -> list[Problem]:
         """Every reason this config cannot run; empty when it can."""
         found = list(task_problems(self.task))
-        for name, options in (
-            ("cell", CELL_KINDS),
-            ("activation", RNN_ACTIVATIONS),
-            ("init", INIT_SCHEMES),
-            ("optimizer", OPTIMIZERS),
-        ):
-            value = getattr(self, name)
-            if value not in options:
-                found.append(
-                    Problem(
-                        "problem.choice",
-                        f"{name} must be one of {', '.join(options)} (got {value!r})",
-                        {"field": name, "options": ", ".join(options), "value": value},
-                    )
-                )
+        found.extend(choice_problems(self, CHOICES))
         found.extend(range_problems(self, RANGES))
         return found
 
@@ -69,6 +55,14 @@ class RunConfig:
             raise InputError(found)
         return self
 
+
+# The named settings and what each may be.
+CHOICES = {
+    "cell": CELL_KINDS,
+    "activation": RNN_ACTIVATIONS,
+    "init": INIT_SCHEMES,
+    "optimizer": OPTIMIZERS,
+}
 
 # (field, lowest, highest). Learning rates above 10 or hidden sizes above 512 are never a lesson,
 # only a frozen laptop.

@@ -10,7 +10,7 @@ import torch
 from app.engine.config import RunConfig
 from app.engine.live import Live
 from app.engine.problems import InputError, Problem
-from app.engine.ranges import Ranges, range_problems
+from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.run import Run
 from app.engine.tasks import TASKS, Task, TaskConfig, build_task
 from models.sequence import parameter_count
@@ -46,14 +46,7 @@ class DuelConfig:
             or len(set(self.cells)) != len(self.cells)
         ):
             found.append(Problem("problem.duel_cells", "choose one to three different cells"))
-        if self.match not in MATCHES:
-            found.append(
-                Problem(
-                    "problem.choice",
-                    f"match must be one of {MATCHES}",
-                    {"field": "match", "options": ", ".join(MATCHES), "value": self.match},
-                )
-            )
+        found.extend(choice_problems(self, {"match": MATCHES}))
         found.extend(range_problems(self, RANGES))
         if self.task.name in TARGETS:  # the task's own fields: the length or the lag it races on
             params = TASKS[self.task.name][0].params

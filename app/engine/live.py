@@ -18,10 +18,17 @@ from typing import Any
 
 import torch
 
-from app.engine.history import History
+from app.engine.history import Columns, History
 from models.sequence import SequenceModel
 
 _UIDS = itertools.count(1)
+# What the training step below records for every Learner, besides the owner's own loss columns.
+STEP_COLUMNS = Columns(frozenset({"grad_norm", "grad_norm_clipped", "clipped"}), ("grad/",))
+
+
+def learner_columns(*names: str, prefixes: tuple[str, ...] = ()) -> Columns:
+    """The columns a Learner's History may have: the training step's, plus the owner's own."""
+    return Columns(STEP_COLUMNS.names | frozenset(names), STEP_COLUMNS.prefixes + prefixes)
 
 
 class Live:

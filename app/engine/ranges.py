@@ -1,4 +1,5 @@
-"""Allowed ranges of numeric settings, and the one check every config runs them through.
+"""Allowed ranges of numeric settings and allowed choices of named ones, and the one check of each
+that every config runs them through.
 
 A range is ``(lowest, highest)``; when both ends are ints the setting is a whole number. Widgets read
 the same ranges for their bounds, so what a widget allows and what the engine accepts never differ.
@@ -35,6 +36,25 @@ def range_problems(
         if problem is not None:
             found.append(problem)
     return found
+
+
+def choice_problems(config: object, choices: Mapping[str, tuple[str, ...]]) -> list[Problem]:
+    """A refusal for every attribute of ``config`` that is not one of its allowed choices."""
+    return [
+        choice_problem(name, getattr(config, name), options)
+        for name, options in choices.items()
+        if getattr(config, name) not in options
+    ]
+
+
+def choice_problem(name: str, value: object, options: tuple[str, ...]) -> Problem:
+    """Why ``value`` cannot be the setting ``name``: it is not one of ``options``."""
+    text = ", ".join(options)
+    return Problem(
+        "problem.choice",
+        f"{name} must be one of {text} (got {value!r})",
+        {"field": name, "options": text, "value": value},
+    )
 
 
 def range_problem(name: str, value: object, bounds: Bounds) -> Problem | None:

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from app.engine.config import RunConfig
-from app.engine.history import Columns, History
-from app.engine.live import Learner
+from app.engine.history import History
+from app.engine.live import Learner, learner_columns
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.tasks import Task, build_task
 from models.init import initialise, initialise_head, spectral_radius
@@ -16,10 +16,7 @@ from models.trace import Trace, trace
 
 EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
 # What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
-COLUMNS = Columns(
-    frozenset({"loss", "val_loss", "grad_norm", "grad_norm_clipped", "clipped"}),
-    ("grad/", "radius/"),
-)
+COLUMNS = learner_columns("loss", "val_loss", prefixes=("radius/",))
 
 
 class Run(Learner):

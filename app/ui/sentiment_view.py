@@ -11,11 +11,19 @@ import streamlit as st
 from app.charts.sentiment import confusion_figure, scores_figure
 from app.charts.training import Labels, loss_figure
 from app.engine.sentiment.corpus import SOURCES, ReviewCorpus
-from app.engine.sentiment.run import EMBEDDINGS, REMEDIES, SentimentConfig, SentimentRun
+from app.engine.sentiment.run import (
+    EMBEDDINGS,
+    RANGES,
+    REMEDIES,
+    SentimentConfig,
+    SentimentRun,
+)
 from app.engine.sentiment.tokens import pad, tokenize, truncated_count
 from app.ui import state
-from app.ui.i18n import localised, number, t
+from app.ui.i18n import number, t
+from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.number_inputs import bounded_number
 from models.sentiment import CLASSIFIER_CELLS
 
 REVIEW = "sentiment-review"
@@ -49,25 +57,24 @@ def render_settings() -> None:
         format_func=lambda e: t(f"sentiment.embedding_{e}"),
         help=t("sentiment.embedding_help"),
     )
-    hidden = st.number_input(
-        t("setting.hidden_size"), 4, 256, current.hidden_size, step=16, key="sentiment-hidden"
+    hidden = bounded_number(
+        t("setting.hidden_size"), RANGES["hidden_size"], "sentiment-hidden", current.hidden_size, 16
     )
-    max_len = st.number_input(
-        t("setting.max_len"), 5, 400, current.max_len, step=5, key="sentiment-max-len"
+    max_len = bounded_number(
+        t("setting.max_len"), RANGES["max_len"], "sentiment-max-len", current.max_len, 5
     )
-    batch = st.number_input(
-        t("setting.batch_size"), 1, 512, current.batch_size, key="sentiment-batch"
+    batch = bounded_number(
+        t("setting.batch_size"), RANGES["batch_size"], "sentiment-batch", current.batch_size
     )
-    rate = st.number_input(
+    rate = bounded_number(
         t("setting.learning_rate"),
-        1e-5,
-        1.0,
+        RANGES["learning_rate"],
+        "sentiment-lr",
         current.learning_rate,
-        step=0.001,
-        format="%.4f",
-        key="sentiment-lr",
+        0.001,
+        "%.4f",
     )
-    seed = st.number_input(t("setting.seed"), 0, 2**31 - 1, current.seed, key="sentiment-seed")
+    seed = bounded_number(t("setting.seed"), RANGES["seed"], "sentiment-seed", current.seed)
     st.subheader(t("sentiment.imbalance"))
     share = st.slider(
         t("setting.positive_share"),
@@ -167,8 +174,12 @@ def render_live() -> None:
 
 def _draw(run: SentimentRun) -> None:
     big = state.presentation()
+    # Messages that come and go sit in containers that are always there, so the charts below keep
+    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
     if run.diverged:
-        st.warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
+    else:
+        st.container()
     result = run.evaluation()
     cols = st.columns(6)
     cols[0].metric(t("train.steps"), number(run.step, ","))
@@ -190,8 +201,9 @@ def _draw(run: SentimentRun) -> None:
             threshold=number(result.threshold, ".2f"),
         )
     )
+    note = st.container()
     if not run.history.columns:
-        st.info(t("train.press_play"))
+        note.info(t("train.press_play"))
     history = run.history
     steps = history.array("step")
     left, middle, right = st.columns([2, 2, 1.4])
@@ -207,7 +219,7 @@ def _draw(run: SentimentRun) -> None:
             ),
             big,
         )
-        st.plotly_chart(localised(fig), key="sentiment-scores-chart", width="stretch")
+        live_chart(fig, key="sentiment-scores-chart")
     with middle:
         fig = loss_figure(
             steps,
@@ -222,7 +234,7 @@ def _draw(run: SentimentRun) -> None:
             log_scale=False,
             big=big,
         )
-        st.plotly_chart(localised(fig), key="sentiment-loss-chart", width="stretch")
+        live_chart(fig, key="sentiment-loss-chart")
     with right:
         names = (t("sentiment.label_0"), t("sentiment.label_1"))
         fig = confusion_figure(
@@ -230,4 +242,4 @@ def _draw(run: SentimentRun) -> None:
             Labels(t("sentiment.confusion"), t("sentiment.predicted"), t("sentiment.true"), names),
             big,
         )
-        st.plotly_chart(localised(fig), key="sentiment-confusion-chart", width="stretch")
+        live_chart(fig, key="sentiment-confusion-chart")

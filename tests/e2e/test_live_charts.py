@@ -48,6 +48,7 @@ def play(page: Page, prefix: str) -> None:
         ("/gradients", "grad"),
         ("/duel", "duel"),
         ("/text", "text"),
+        ("/sentiment?lang=pt", "sentiment"),
     ],
 )
 def test_playing_charts_never_blink_and_are_never_re_created(

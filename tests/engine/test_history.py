@@ -188,13 +188,20 @@ def test_declared_columns_survive_state_and_old_states_still_load():
 def test_every_column_the_app_reads_is_declared_by_its_owner():
     """The names app/ and bench/ pass to history.array/last, checked against the owners' columns."""
     from app.engine.run import COLUMNS as RUN_COLUMNS
+    from app.engine.sentiment.run import COLUMNS as SENTIMENT_COLUMNS
     from app.engine.text.run import COLUMNS as TEXT_COLUMNS
     from tests.conftest import ROOT
 
     pattern = re.compile(r"""history\.(?:array|last)\(\s*["']([^"']+)["']""")
     text_files = {"text_view.py", "text_write.py", "text_inside.py", "bench_text.py"}
     for path in [*ROOT.glob("app/**/*.py"), *ROOT.glob("bench/*.py"), *ROOT.glob("pages/*.py")]:
-        columns = TEXT_COLUMNS if path.name in text_files else RUN_COLUMNS
+        columns = (
+            SENTIMENT_COLUMNS
+            if "sentiment" in path.name
+            else TEXT_COLUMNS
+            if path.name in text_files
+            else RUN_COLUMNS
+        )
         for name in pattern.findall(path.read_text()):
             assert name in columns, f"{path.name} reads {name!r}, which its owner never records"
 

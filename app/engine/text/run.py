@@ -10,10 +10,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from app.engine.history import Columns, History
-from app.engine.live import Learner
+from app.engine.history import History
+from app.engine.live import Learner, learner_columns
 from app.engine.problems import InputError, Problem
-from app.engine.ranges import Ranges, range_problems
+from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.text.corpus import Corpus
 from models.init import initialise, initialise_head
 from models.recurrent import CELL_KINDS
@@ -23,10 +23,7 @@ LN2 = math.log(2)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
 LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
-# What a text run records: bits, held-out bits, gradient norms (in all and per parameter).
-COLUMNS = Columns(
-    frozenset({"bits", "val_bits", "grad_norm", "grad_norm_clipped", "clipped"}), ("grad/",)
-)
+COLUMNS = learner_columns("bits", "val_bits")  # and the training step's gradient norms
 
 
 @dataclass(frozen=True)
@@ -48,17 +45,7 @@ class TextConfig:
     LIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"learning_rate", "clip"})
 
     def check(self) -> TextConfig:
-        problems = []
-        if self.cell not in CELL_KINDS:
-            options = ", ".join(CELL_KINDS)
-            problems.append(
-                Problem(
-                    "problem.choice",
-                    f"cell must be one of {options} (got {self.cell!r})",
-                    {"field": "cell", "options": options, "value": self.cell},
-                )
-            )
-        problems.extend(range_problems(self, RANGES))
+        problems = choice_problems(self, {"cell": CELL_KINDS}) + range_problems(self, RANGES)
         if problems:
             raise InputError(problems)
         return self
