@@ -21,6 +21,7 @@ UPLOAD = TaskInfo(
 )
 MAX_BYTES = 5 * 1024 * 1024
 MIN_ROWS = 30
+MAX_ROWS = 100_000  # an hourly station series of eleven years; windows of it must fit in memory
 
 
 def numeric_columns(data: bytes) -> dict[str, np.ndarray]:
