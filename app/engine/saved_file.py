@@ -30,7 +30,9 @@ class SavedFormat:
     version: int
     max_bytes: int  # the file itself
     max_inflated: int  # every entry's declared size together
-    max_pickle: int = 256 * 1024  # the pickle alone: it becomes Python objects, ~60x its size at worst
+    max_pickle: int = (
+        256 * 1024
+    )  # the pickle alone: it becomes Python objects, ~60x its size at worst
     max_entries: int = 1024
     max_ratio: int = 20
 
@@ -54,7 +56,9 @@ def read_saved(data: bytes, kind: SavedFormat, outline: bool = False) -> dict:
         )
     except Exception as error:  # any unreadable, truncated or foreign file: say so, change nothing
         raise InputError(
-            Problem("problem.save_unreadable", f"not a saved Unrolled file ({type(error).__name__})")
+            Problem(
+                "problem.save_unreadable", f"not a saved Unrolled file ({type(error).__name__})"
+            )
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != kind.name:
         raise InputError(Problem("problem.save_unreadable", "not a saved Unrolled file"))
@@ -91,7 +95,9 @@ def check_inflation(data: bytes, kind: SavedFormat) -> None:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as error:
         raise InputError(
-            Problem("problem.save_unreadable", f"not a saved Unrolled file ({type(error).__name__})")
+            Problem(
+                "problem.save_unreadable", f"not a saved Unrolled file ({type(error).__name__})"
+            )
         ) from None
     if len(infos) > kind.max_entries:
         raise _inflates(f"{len(infos)} entries in the archive")

@@ -76,9 +76,9 @@ def check_tensors(run: Run, payload: dict) -> None:
     model = payload["model"]
     if set(model) != set(expected) or not all(_like(model[n], t) for n, t in expected.items()):
         raise damaged("problem.save_shapes", "the weights do not match the saved settings")
-    if payload["diverged_at"] is None:
-        if not all(bool(torch.isfinite(t).all()) for t in model.values()):
-            raise damaged("problem.save_weights", "weights are not finite but the run has not diverged")
+    finite = all(bool(torch.isfinite(t).all()) for t in model.values())
+    if not finite and payload["diverged_at"] is None:
+        raise damaged("problem.save_weights", "weights are not finite but the run has not diverged")
     _check_optimizer(run, payload["optimizer"], payload["step"], payload["diverged_at"] is None)
 
 
@@ -111,12 +111,18 @@ def _history_outline(history: object) -> None:
     for name, values in columns.items():
         if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
             raise damaged("problem.save_history", "a history column has no proper name")
-        if not isinstance(values, torch.Tensor) or values.dtype != torch.float64 or values.ndim != 1:
+        if (
+            not isinstance(values, torch.Tensor)
+            or values.dtype != torch.float64
+            or values.ndim != 1
+        ):
             raise damaged("problem.save_history", f"history column {name[:40]} is not numbers")
         lengths.add(values.shape[0])
     rows = lengths.pop() if len(lengths) == 1 else 0
     if lengths or rows > capacity:
-        raise damaged("problem.save_history", "the history's columns differ in length or are too long")
+        raise damaged(
+            "problem.save_history", "the history's columns differ in length or are too long"
+        )
     first, forced = history.get("first"), history.get("forced")
     if rows and ("step" not in columns or type(first) is not int or not 0 <= first <= MAX_STEP):
         raise damaged("problem.save_history", "the history has rows but no steps")
