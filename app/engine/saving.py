@@ -50,7 +50,7 @@ def save_run(run: Run) -> bytes:
     }
     if run.task.info.name == UPLOAD.name:
         # An uploaded series cannot be rebuilt from the config alone: it travels with the run.
-        payload["series"] = torch.tensor(_series_of(run.task), dtype=torch.float64)
+        payload["series"] = torch.tensor(uploaded_series(run), dtype=torch.float64)
     buffer = io.BytesIO()
     torch.save(payload, buffer)
     return buffer.getvalue()
@@ -109,8 +109,10 @@ def _rebuild(config: RunConfig, payload: dict) -> Run:
     return run
 
 
-def _series_of(task: Task) -> np.ndarray:
-    """The raw uploaded series: undo the standardisation of the first windows and the targets."""
+def uploaded_series(run: Run) -> np.ndarray:
+    """The raw series a CSV run learns, in its own units: the standardisation of the first windows and
+    the targets undone."""
+    task = run.task
     train = task.to_units(torch.cat([task.x_train[0, :, 0], task.y_train]))
     val = task.to_units(task.y_val)
     return np.concatenate([train, val])
