@@ -37,7 +37,7 @@ def render_upload() -> None:
             return
         st.session_state[_READ] = (file.file_id, file.name, read.reports, read.skipped)
         forget_column_choice()
-        state.set_upload(state.UploadedSeries(file.name, read.columns, next(iter(read.columns))))
+        state.set_upload(state.UploadedSeries(file.name, read.columns, _first_choice(read.columns)))
         state.reset_run()
         current = state.upload()
     if current is None:
@@ -52,6 +52,11 @@ def render_upload() -> None:
         state.reset_run()
     st.caption(t("upload.loaded", name=current.file_name, rows=len(current.columns[column])))
     _render_gaps(current.file_name, column)
+
+
+def _first_choice(columns: dict) -> str:
+    """A temperature column if there is one (station files start with rain and pressure), else the first."""
+    return next((name for name in columns if "TEMP" in name.upper()), next(iter(columns)))
 
 
 def forget_column_choice() -> None:
