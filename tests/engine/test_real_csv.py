@@ -154,6 +154,11 @@ def test_melbourne_daily_minimum_temperatures() -> None:
     )
     task = upload_task(values, 30)
     assert task.x_train.shape[1] == 30
+    # The DataMarket export of the same data ends with a blank line and a line of text: both are
+    # left out (they come after the last number), and the report says so.
+    footer = melbourne() + b"\nDaily minimum temperatures in Melbourne, Australia, 1981-1990\n"
+    read = read_series(footer)
+    assert len(read.columns["Temp"]) == 3650 and read.reports["Temp"].dropped == 2
 
 
 def test_english_spreadsheet_with_thousands_and_a_bare_column() -> None:
