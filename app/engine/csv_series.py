@@ -70,38 +70,10 @@ def numeric_columns(data: bytes) -> dict[str, np.ndarray]:
 
 
 def read_series(data: bytes) -> SeriesFile:
-    """Every numeric column of the file and what was done to its gaps, or InputError saying what to change."""
-    if not data.strip():
-        raise InputError(Problem("problem.csv_empty", "the file is empty"))
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            Problem(
-                "problem.csv_size",
-                f"the file is larger than {MAX_BYTES // 2**20} MB",
-                {"limit_mb": MAX_BYTES // 2**20},
-            )
-        )
-    text = _decode(data)
-    if text.count("\n") > MAX_ROWS + 100:  # refused before millions of lines become objects
-        raise _too_many_rows(text.count("\n"))
-    try:
-        lines = text.splitlines()
-        delimiter, header_at = _layout(lines)
-        rows = _trimmed(list(csv.reader(lines[header_at:], delimiter=delimiter)))
-    except csv.Error:
-        raise InputError(
-            Problem("problem.csv_table", "the file does not read as a table")
-        ) from None
-    names = _names(rows[0])
-    if all(_looks_numeric(cell) for cell in rows[0] if cell.strip()):
-        names = _names([""] * len(rows[0]))  # no header row: the first line is data
-    else:
-        rows = rows[1:]
-    if len(rows) > MAX_ROWS:
-        raise _too_many_rows(len(rows))
-    comma_hint = (
-        delimiter == ";"
-    )  # "1.234" alone: thousands in a semicolon file (Brazil), else decimals
+    """Every numeric column of the file and what was done to its gaps, or InputError saying what
+    to change."""
+    delimiter, names, rows = _table(_text_of(data))
+    comma_hint = delimiter == ";"  # "1.234" alone: thousands in a semicolon file (Brazil)
     columns, reports, skipped = {}, {}, {}
     for index, name in enumerate(names):
         cells = pd.Series([row[index] if index < len(row) else "" for row in rows], dtype=object)
@@ -147,6 +119,42 @@ def upload_task(values: np.ndarray, window: int) -> Task:
             )
         )
     return series_task(UPLOAD, values, window)
+
+
+def _text_of(data: bytes) -> str:
+    if not data.strip():
+        raise InputError(Problem("problem.csv_empty", "the file is empty"))
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            Problem(
+                "problem.csv_size",
+                f"the file is larger than {MAX_BYTES // 2**20} MB",
+                {"limit_mb": MAX_BYTES // 2**20},
+            )
+        )
+    text = _decode(data)
+    if text.count("\n") > MAX_ROWS + 100:  # refused before millions of lines become objects
+        raise _too_many_rows(text.count("\n"))
+    return text
+
+
+def _table(text: str) -> tuple[str, list[str], list[list[str]]]:
+    """(delimiter, column names, data rows) of the table in ``text``, metadata lines skipped."""
+    try:
+        lines = text.splitlines()
+        delimiter, header_at = _layout(lines)
+        rows = _trimmed(list(csv.reader(lines[header_at:], delimiter=delimiter)))
+    except csv.Error:
+        raise InputError(
+            Problem("problem.csv_table", "the file does not read as a table")
+        ) from None
+    if all(_looks_numeric(cell) for cell in rows[0] if cell.strip()):
+        names = _names([""] * len(rows[0]))  # no header row: the first line is data
+    else:
+        names, rows = _names(rows[0]), rows[1:]
+    if len(rows) > MAX_ROWS:
+        raise _too_many_rows(len(rows))
+    return delimiter, names, rows
 
 
 def _too_many_rows(rows: int) -> InputError:
