@@ -110,7 +110,7 @@ def check_inflation(data: bytes, kind: SavedFormat) -> None:
             raise _inflates(f"{info.filename} declares two sizes")
         if info.file_size > kind.max_ratio * max(info.compress_size, 1024):
             raise _inflates(f"{info.filename} would expand {info.file_size} bytes")
-        if info.filename.endswith("/data.pkl") and info.file_size > kind.max_pickle:
+        if info.filename.endswith("data.pkl") and info.file_size > kind.max_pickle:
             raise _inflates(f"{info.filename} declares {info.file_size} bytes")
         total += info.file_size
     if total > kind.max_inflated:
