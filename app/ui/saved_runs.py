@@ -6,10 +6,12 @@ import streamlit as st
 
 from app.engine.problems import InputError
 from app.engine.run import Run
-from app.engine.saving import MAX_BYTES, history_csv, load_run, save_run
+from app.engine.saving import MAX_BYTES, history_csv, load_run, save_run, uploaded_series
+from app.engine.tasks import UPLOAD_NAME
 from app.ui import state
 from app.ui.i18n import t
 from app.ui.settings import load_config
+from app.ui.upload import forget_column_choice
 
 UPLOAD_KEY = "train-load-run"
 
@@ -46,6 +48,8 @@ def render_save_load(run: Run) -> None:
             key=UPLOAD_KEY,
             on_change=_load_uploaded,
             help=t("save.upload_help", limit_mb=MAX_BYTES // 2**20),
+            max_upload_size=MAX_BYTES
+            // 2**20,  # the uploader shows (and keeps) the run's own limit
         )
 
 
@@ -53,12 +57,24 @@ def _load_uploaded() -> None:
     file = st.session_state.get(UPLOAD_KEY)
     if file is None:
         return
+    load_saved(file.getvalue(), file.name)
+
+
+def load_saved(data: bytes, file_name: str) -> None:
+    """Load a saved run's file into the session, or queue why it was refused (changing nothing)."""
     try:
-        loaded = load_run(file.getvalue())
+        loaded = load_run(data)
     except InputError as error:
         for problem in error.problems:
             state.notify(problem)
         return
+    if loaded.config.task.name == UPLOAD_NAME:
+        # The run's own series becomes the session's upload, so the page shows the run, not a prompt.
+        column = t("files.saved_series")
+        name = t("files.from_saved_run", name=file_name)
+        series = {column: uploaded_series(loaded)}
+        forget_column_choice()
+        state.set_upload(state.UploadedSeries(name, series, column))
     adopt(loaded)
     state.notify("save.loaded", step=loaded.step)
 

@@ -97,7 +97,12 @@ def render_text_settings() -> None:
 def _render_own_text() -> None:
     """Paste or upload: a bad text gets a message (kept while the bad file stays) and changes nothing."""
     limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
-    file = st.file_uploader(t("text.upload"), type=["txt", "md", "py", "csv"], key="text-upload")
+    file = st.file_uploader(
+        t("text.upload"),
+        type=["txt", "md", "py", "csv"],
+        key="text-upload",
+        max_upload_size=limits["limit_mb"],  # the uploader shows (and keeps) the text's own limit
+    )
     pasted = st.text_area(t("text.paste"), key="text-paste", height=120)
     use_paste = st.button(t("text.use_paste"), key="text-use-paste", icon=":material/input:")
     st.caption(t("text.own_limits", **limits))

@@ -102,7 +102,7 @@ def test_missing_parts_are_refused_not_crashed() -> None:
         del payload[part]
         with pytest.raises(InputError) as error:
             load_run(_bytes(payload))
-        assert error.value.problems[0].key in {"problem.save_contents", "problem.save_shapes"}
+        assert error.value.problems[0].key.startswith("problem.save_"), part
 
 
 def test_history_csv_has_a_row_per_recorded_step() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from app.engine.problems import InputError, Problem
+from app.engine.saved_file import SavedFormat, read_file, read_saved
 from app.engine.text.corpus import Vocabulary
 from app.engine.text.run import TextConfig, build_text_model
 from models.sequence import SequenceModel
@@ -19,6 +20,8 @@ from models.sequence import SequenceModel
 FORMAT = "unrolled-char-model"
 VERSION = 1
 PRETRAINED = Path(__file__).parent / "python_lstm.pt"
+# The shipped model is under 2 MB; the largest text model the settings allow is well under this.
+CHECKPOINT = SavedFormat(FORMAT, VERSION, max_bytes=16 * 2**20, max_inflated=16 * 2**20)
 
 
 @dataclass(frozen=True)
@@ -49,25 +52,22 @@ def checkpoint_bytes(
 def load_checkpoint(source: Path | bytes = PRETRAINED) -> Pretrained:
     """A model ready for inference (no gradients), or InputError saying why the file is refused."""
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        payload = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
-    except Exception as error:  # missing, truncated or foreign: say so, build nothing
+        data = source if isinstance(source, bytes) else read_file(Path(source), CHECKPOINT)
+        payload = read_saved(data, CHECKPOINT)
+    except InputError as error:  # missing, truncated, foreign or too big: say so, build nothing
         raise InputError(
-            Problem("problem.text_checkpoint", f"no usable checkpoint ({type(error).__name__})")
+            Problem("problem.text_checkpoint", f"no usable checkpoint ({error})")
         ) from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise InputError(Problem("problem.text_checkpoint", "not a character-model checkpoint"))
-    if payload.get("version") != VERSION:
-        raise InputError(Problem("problem.text_checkpoint", "a checkpoint of another version"))
     try:
         config = TextConfig(**payload["config"]).check()
         vocab = Vocabulary(str(payload["vocab"]))
         model = build_text_model(config, vocab.size, torch.Generator().manual_seed(0))
         model.load_state_dict(payload["state"])
-    except (KeyError, TypeError, RuntimeError, InputError) as error:
+        info = dict(payload.get("info", {}))
+    except (KeyError, TypeError, ValueError, RuntimeError, InputError) as error:
         raise InputError(
             Problem("problem.text_checkpoint", f"inconsistent checkpoint ({error})")
         ) from None
     model.eval()
     model.requires_grad_(False)  # shared read-only between sessions: nothing may train it
-    return Pretrained(model, vocab, config, dict(payload.get("info", {})))
+    return Pretrained(model, vocab, config, info)
