@@ -33,6 +33,8 @@ def render_navigation(section: str) -> None:
         shortcut="PageUp",
         width="stretch",
     )
+    # Labels made now, in the session's language (a format_func may be called outside the run).
+    titles = {s: f"{k + 1}. {t(f'lesson.{s}.title')}" for k, s in enumerate(path.ORDER)}
     if st.session_state.get(path.PICK_KEY) != section:
         st.session_state[path.PICK_KEY] = section
     middle.selectbox(
@@ -40,7 +42,7 @@ def render_navigation(section: str) -> None:
         path.ORDER,
         key=path.PICK_KEY,
         on_change=path.picked,
-        format_func=lambda s: f"{path.ORDER.index(s) + 1}. {t(f'lesson.{s}.title')}",
+        format_func=titles.get,
         help=t("lesson.keys_help"),
     )
     right.button(
