@@ -64,10 +64,10 @@ def test_order_config_refuses_bad_values() -> None:
 
 def test_keras_initialisation_matches_keras_defaults() -> None:
     generator = torch.Generator().manual_seed(0)
-    W = glorot_uniform(torch.Size((10, 1)), generator)
-    assert float(W.abs().max()) <= math.sqrt(6 / 11)
-    Q = keras_orthogonal(10, generator)
-    assert torch.allclose(Q @ Q.T, torch.eye(10), atol=1e-5)
+    w_ih = glorot_uniform(torch.Size((10, 1)), generator)
+    assert float(w_ih.abs().max()) <= math.sqrt(6 / 11)
+    q = keras_orthogonal(10, generator)
+    assert torch.allclose(q @ q.T, torch.eye(10), atol=1e-5)
     run = KerasExample(KerasConfig()).runs["as_written"]
     for name, p in run.model.named_parameters():
         if "bias" in name:
@@ -78,7 +78,9 @@ def test_keras_initialisation_matches_keras_defaults() -> None:
 def test_both_variants_start_from_the_same_weights_and_see_the_lesson_data() -> None:
     example = KerasExample(KerasConfig())
     raw, std = example.runs["as_written"], example.runs["standardised"]
-    for (name, a), (_, b) in zip(raw.model.named_parameters(), std.model.named_parameters()):
+    for (name, a), (_, b) in zip(
+        raw.model.named_parameters(), std.model.named_parameters(), strict=True
+    ):
         assert torch.equal(a, b), name
     x, y = lesson_data("example")
     assert x.tolist() == [list(w) for w in LESSON_X[:3]] and y.tolist() == list(LESSON_Y[:3])
