@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -12,6 +13,7 @@ import streamlit as st
 from app.charts.comparison import duel_loss_figure
 from app.charts.training import Labels
 from app.engine.keras_example import KerasExample, lesson_data, measure
+from app.engine.optimiser_race import OptimiserRace
 from app.engine.order import OrderDemo
 from app.ui import state
 from app.ui.controls import render_controls
@@ -21,6 +23,8 @@ from app.ui.live_fragment import live_fragment
 # Curve colours from the shared palette (app/charts/style.py COLORS), by what each curve is.
 ORDER_COLOURS = {"average": "val", "rnn": "rnn"}
 KERAS_COLOURS = {"as_written": "model", "standardised": "train"}
+RACE_COLOURS = {"adam": "rnn", "rmsprop": "lstm", "sgd": "gru"}
+RACE_RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
 
 
 def render_order_demo() -> None:
@@ -40,6 +44,54 @@ def render_keras_example() -> None:
     st.markdown(_measured_text())
     st.markdown(t("lesson.keras.why"))
     st.caption(t("lesson.keras.data_note"))
+
+
+def render_optimiser_race() -> None:
+    st.subheader(t("lesson.race.title"))
+    st.caption(t("lesson.race.setup"))
+    config = state.RACE.config()
+    rate = st.select_slider(
+        t("setting.learning_rate"),
+        RACE_RATES,
+        value=config.learning_rate if config.learning_rate in RACE_RATES else 0.01,
+        key="race-lr",
+        format_func=lambda v: number(v, "g"),
+    )
+    state.RACE.set_config(replace(config, learning_rate=float(rate)))  # taken live: no new model
+    if state.RACE.get() is None:
+        return
+    render_controls(state.RACE, prefix="race")
+    live_fragment(state.RACE, _draw_race)
+
+
+def _draw_race(race: OptimiserRace) -> None:
+    recent = race.recent_loss()
+    cols = st.columns(len(race.runs) + 1)
+    cols[0].metric(t("train.steps"), number(race.step, ","))
+    for col, (name, loss) in zip(cols[1:], recent.items(), strict=True):
+        col.metric(t(f"option.optimizer.{name}"), number(loss, ".4f") if race.step else "–")
+    if race.step == 0:
+        st.info(t("lesson.race.pending"), icon=":material/info:")
+        return
+    first, second, third = (t(f"option.optimizer.{name}") for name in race.ranking())
+    st.markdown(
+        t(
+            "lesson.race.outcome",
+            steps=race.step,
+            rate=race.config.learning_rate,
+            first=first,
+            second=second,
+            third=third,
+        )
+    )
+    curves = {
+        RACE_COLOURS[name]: (run.history.array("step"), run.history.array("loss"))
+        for name, run in race.runs.items()
+    }
+    names = {RACE_COLOURS[name]: t(f"option.optimizer.{name}") for name in race.runs}
+    labels = Labels(t("lesson.race.loss_title"), t("chart.step"), t("chart.loss_axis"))
+    fig = duel_loss_figure(curves, names, None, labels, state.presentation())
+    st.plotly_chart(localised(fig), key="race-loss-chart", width="stretch")
 
 
 def _draw_order(demo: OrderDemo) -> None:

@@ -73,6 +73,7 @@ def go_to(section: str) -> None:
     st.session_state[PICK_KEY] = section
     state.ORDER.set_playing(False)
     state.KERAS.set_playing(False)
+    state.RACE.set_playing(False)
     keep_in_link(SECTION_PARAM, section)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from app.ui import lesson_path as path
 from app.ui.i18n import t
 from app.ui.lesson_exercises import render_exercises
-from app.ui.lesson_live import render_keras_example, render_order_demo
+from app.ui.lesson_live import render_keras_example, render_optimiser_race, render_order_demo
 from app.ui.settings import load_preset
 
 EQUATIONS = (
@@ -115,4 +115,5 @@ EXTRAS: dict[str, Callable[[], None]] = {
     "gates": _gates,
     "examples": _examples,
     "exercises": render_exercises,
+    "next": render_optimiser_race,
 }

@@ -15,6 +15,7 @@ from app.engine.csv_series import upload_task
 from app.engine.diagnostics import GradientLog
 from app.engine.duel import Duel, DuelConfig
 from app.engine.keras_example import KerasConfig, KerasExample
+from app.engine.optimiser_race import OptimiserRace, RaceConfig
 from app.engine.order import OrderConfig, OrderDemo
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
@@ -168,3 +169,6 @@ DUEL: Slot[Duel] = Slot("duel", DuelConfig, Duel, notify)
 TEXT: Slot[TextRun] = Slot("text", TextConfig, _build_text_run, notify)
 ORDER: Slot[OrderDemo] = Slot("order", OrderConfig, OrderDemo, notify)  # the lesson: order matters
 KERAS: Slot[KerasExample] = Slot("keras", KerasConfig, KerasExample, notify)  # the lesson's example
+RACE: Slot[OptimiserRace] = Slot(
+    "race", RaceConfig, OptimiserRace, notify
+)  # the lesson: optimisers

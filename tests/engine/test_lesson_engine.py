@@ -27,6 +27,7 @@ from app.engine.lesson_exercise import (
     STARTING_POINT,
     check_attempt,
 )
+from app.engine.optimiser_race import OptimiserRace, RaceConfig
 from app.engine.order import OrderConfig, OrderDemo, rising_or_falling
 from app.engine.problems import InputError
 from app.engine.run import Run
@@ -121,3 +122,20 @@ def test_the_exercise_check_passes_a_trained_solution_and_fails_wrong_attempts()
     own_windows = Run(RunConfig())  # the lesson's seven windows
     own_windows.train(steps=5)
     assert check_attempt(own_windows).held_out is False and not check_attempt(own_windows).passed
+
+
+def test_the_optimiser_race_differs_only_by_optimiser_and_ranks_by_loss() -> None:
+    race = OptimiserRace(RaceConfig())
+    weights = [dict(run.model.named_parameters()) for run in race.runs.values()]
+    for name, p in weights[0].items():
+        assert all(torch.equal(p, other[name]) for other in weights[1:]), name
+    assert {run.config.optimizer for run in race.runs.values()} == {"adam", "rmsprop", "sgd"}
+    race.train(steps=40)
+    recent = race.recent_loss()
+    ranking = race.ranking()
+    assert [recent[name] for name in ranking] == sorted(recent.values())
+    assert all(run.step == 40 for run in race.runs.values())
+    race.retune(RaceConfig(learning_rate=0.001))  # live: every optimiser takes the new rate
+    assert all(
+        group["lr"] == 0.001 for run in race.runs.values() for group in run.optimizer.param_groups
+    )

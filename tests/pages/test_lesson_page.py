@@ -102,3 +102,13 @@ def test_the_exercise_is_set_up_and_checked() -> None:
     at.switch_page(LESSON).run()
     at.button(key="lesson-exercise-check").click().run()
     assert any("not trained" in w.value for w in at.warning)
+
+
+def test_the_optimiser_race_steps_and_takes_a_new_rate_live() -> None:
+    at = open_lesson(section="next")
+    at.button(key="race-step10").click().run()
+    assert at.metric[0].value == "10"
+    at.select_slider(key="race-lr").set_value(0.001).run()
+    assert not at.exception
+    assert at.metric[0].value == "10"  # the same race, retuned, not restarted
+    assert at.session_state["live:race"].thing.config.learning_rate == 0.001
