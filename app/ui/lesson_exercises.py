@@ -106,5 +106,17 @@ def _advanced() -> None:
         st.subheader(t("lesson.exercises.advanced"))
         st.markdown(t("lesson.exercises.advanced_text"))
         for name in ADVANCED_STEPS:
-            st.checkbox(t(f"lesson.exercises.step_{name}"), key=f"lesson-advanced-{name}")
+            # Ticks live outside widget state, which a page that does not draw the box drops.
+            done = f"lesson_advanced_{name}"
+            st.checkbox(
+                t(f"lesson.exercises.step_{name}"),
+                value=bool(st.session_state.get(done, False)),
+                key=f"lesson-advanced-{name}",
+                on_change=_tick,
+                args=(name,),
+            )
         st.markdown(f"[{t('lesson.sentiment')}](/sentiment)")
+
+
+def _tick(name: str) -> None:
+    st.session_state[f"lesson_advanced_{name}"] = st.session_state[f"lesson-advanced-{name}"]

@@ -112,3 +112,12 @@ def test_the_optimiser_race_steps_and_takes_a_new_rate_live() -> None:
     assert not at.exception
     assert at.metric[0].value == "10"  # the same race, retuned, not restarted
     assert at.session_state["live:race"].thing.config.learning_rate == 0.001
+
+
+def test_the_advanced_checklist_keeps_its_ticks_across_pages() -> None:
+    at = open_lesson(section="exercises")
+    at.checkbox(key="lesson-advanced-glove").check().run()
+    at.switch_page(HOME).run()
+    at.switch_page(LESSON).run()
+    assert at.checkbox(key="lesson-advanced-glove").value is True
+    assert at.checkbox(key="lesson-advanced-lstm").value is False
