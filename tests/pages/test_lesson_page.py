@@ -121,3 +121,16 @@ def test_the_advanced_checklist_keeps_its_ticks_across_pages() -> None:
     at.switch_page(LESSON).run()
     assert at.checkbox(key="lesson-advanced-glove").value is True
     assert at.checkbox(key="lesson-advanced-lstm").value is False
+
+
+def test_step_pauses_a_playing_demo_and_leaving_the_section_pauses_it() -> None:
+    at = open_lesson()
+    at.button(key="order-play").click().run()
+    assert at.button(key="order-pause")  # playing
+    played = int(at.metric[0].value.replace(",", ""))
+    at.button(key="order-step").click().run()
+    assert at.button(key="order-play")  # paused by the step
+    assert int(at.metric[0].value.replace(",", "")) == played + 1
+    at.button(key="order-play").click().run()
+    at.button(key="lesson-next").click().run()
+    assert at.session_state["live:order"].playing is False  # nothing trains out of sight
