@@ -21,6 +21,7 @@ start_page()  # reads a shared link once per session: language first, so titles 
 PAGES = (
     # file, title key, icon, URL path (English, so translated titles never change links)
     ("home.py", "nav.home", ":material/home:", "home"),
+    ("lesson.py", "nav.lesson", ":material/school:", "lesson"),
     ("train.py", "nav.train", ":material/play_circle:", "train"),
     ("time_steps.py", "nav.steps", ":material/timeline:", "steps"),
     ("gradients.py", "nav.gradients", ":material/show_chart:", "gradients"),

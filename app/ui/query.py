@@ -11,6 +11,7 @@ from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe, preferred_language
 from app.ui.settings import HIDEABLE, load_config
 
 LANG, PRESENT, HIDE, SPEED = "lang", "present", "hide", "speed"
+_PAGE_PARAMS = "page_link_params"
 
 
 def read_link() -> None:
@@ -70,8 +71,15 @@ def write_link() -> None:
         wanted[SPEED] = str(state.speed())
     if state.hidden_controls():
         wanted[HIDE] = ",".join(sorted(state.hidden_controls()))
+    wanted.update(st.session_state.pop(_PAGE_PARAMS, {}))  # the open page's own (keep_in_link)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def keep_in_link(name: str, value: str) -> None:
+    """A parameter of the page being drawn (the lesson's ``?section=``): the next ``write_link`` of
+    this run writes it, and a page that does not ask again drops it."""
+    st.session_state.setdefault(_PAGE_PARAMS, {})[name] = value
 
 
 def _speed(text: str) -> int:

@@ -14,6 +14,9 @@ from app.engine.config import RunConfig
 from app.engine.csv_series import upload_task
 from app.engine.diagnostics import GradientLog
 from app.engine.duel import Duel, DuelConfig
+from app.engine.keras_example import KerasConfig, KerasExample
+from app.engine.optimiser_race import OptimiserRace, RaceConfig
+from app.engine.order import OrderConfig, OrderDemo
 from app.engine.problems import InputError, Problem
 from app.engine.run import Run
 from app.engine.sentiment.run import SentimentConfig, SentimentRun
@@ -168,3 +171,8 @@ RUN: Slot[Run] = Slot("run", RunConfig, _build_run, notify)
 DUEL: Slot[Duel] = Slot("duel", DuelConfig, Duel, notify)
 TEXT: Slot[TextRun] = Slot("text", TextConfig, _build_text_run, notify)
 SENTIMENT: Slot[SentimentRun] = Slot("sentiment", SentimentConfig, build_sentiment_run, notify)
+ORDER: Slot[OrderDemo] = Slot("order", OrderConfig, OrderDemo, notify)  # the lesson: order matters
+KERAS: Slot[KerasExample] = Slot("keras", KerasConfig, KerasExample, notify)  # the lesson's example
+RACE: Slot[OptimiserRace] = Slot(
+    "race", RaceConfig, OptimiserRace, notify
+)  # the lesson: optimisers

@@ -1,0 +1,188 @@
+"""The lesson's two live demonstrations: order matters (an average model beside an RNN) and the
+lesson's first Keras example as written beside the same network on standardised data."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from app.charts.comparison import duel_loss_figure
+from app.charts.training import Labels
+from app.engine.keras_example import KerasExample, lesson_data, measure
+from app.engine.optimiser_race import OptimiserRace
+from app.engine.order import OrderDemo
+from app.ui import state
+from app.ui.controls import render_controls
+from app.ui.i18n import number, t
+from app.ui.live_chart import live_chart
+from app.ui.live_fragment import live_fragment
+
+# Curve colours from the shared palette (app/charts/style.py COLORS), by what each curve is.
+ORDER_COLOURS = {"average": "val", "rnn": "rnn"}
+KERAS_COLOURS = {"as_written": "model", "standardised": "train"}
+RACE_COLOURS = {"adam": "rnn", "rmsprop": "lstm", "sgd": "gru"}
+RACE_RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
+
+
+def render_order_demo() -> None:
+    if state.ORDER.get() is None:
+        return
+    render_controls(state.ORDER, prefix="order")
+    live_fragment(state.ORDER, _draw_order)
+
+
+def render_keras_example() -> None:
+    st.subheader(t("lesson.keras.title"))
+    st.caption(t("lesson.keras.code"))
+    if state.KERAS.get() is None:
+        return
+    render_controls(state.KERAS, prefix="keras")
+    live_fragment(state.KERAS, _draw_keras)
+    st.markdown(_measured_text())
+    st.markdown(t("lesson.keras.why"))
+    st.caption(t("lesson.keras.data_note"))
+
+
+def render_optimiser_race() -> None:
+    st.subheader(t("lesson.race.title"))
+    st.caption(t("lesson.race.setup"))
+    config = state.RACE.config()
+    rate = st.select_slider(
+        t("setting.learning_rate"),
+        RACE_RATES,
+        value=config.learning_rate if config.learning_rate in RACE_RATES else 0.01,
+        key="race-lr",
+        format_func=lambda v: number(v, "g"),
+    )
+    state.RACE.set_config(replace(config, learning_rate=float(rate)))  # taken live: no new model
+    if state.RACE.get() is None:
+        return
+    render_controls(state.RACE, prefix="race")
+    live_fragment(state.RACE, _draw_race)
+
+
+def _draw_race(race: OptimiserRace) -> None:
+    recent = race.recent_loss()
+    cols = st.columns(len(race.runs) + 1)
+    cols[0].metric(t("train.steps"), number(race.step, ","))
+    for col, (name, loss) in zip(cols[1:], recent.items(), strict=True):
+        col.metric(t(f"option.optimizer.{name}"), number(loss, ".4f") if race.step else "–")
+    if race.step == 0:
+        st.info(t("lesson.race.pending"), icon=":material/info:")
+        return
+    first, second, third = (t(f"option.optimizer.{name}") for name in race.ranking())
+    st.markdown(
+        t(
+            "lesson.race.outcome",
+            steps=race.step,
+            rate=race.config.learning_rate,
+            first=first,
+            second=second,
+            third=third,
+        )
+    )
+    curves = {
+        RACE_COLOURS[name]: (run.history.array("step"), run.history.array("loss"))
+        for name, run in race.runs.items()
+    }
+    names = {RACE_COLOURS[name]: t(f"option.optimizer.{name}") for name in race.runs}
+    labels = Labels(t("lesson.race.loss_title"), t("chart.step"), t("chart.loss_axis"))
+    fig = duel_loss_figure(curves, names, None, labels, state.presentation())
+    live_chart(fig, key="race-loss-chart")
+
+
+def _draw_order(demo: OrderDemo) -> None:
+    scores = demo.scores()
+    st.metric(t("train.steps"), number(demo.step, ","))
+    for kind, score in scores.items():
+        st.markdown(f"**{t(f'lesson.order.{kind}')}**")
+        cols = st.columns(3)
+        cols[0].metric(t("lesson.order.accuracy"), number(score.accuracy, ".0%"))
+        cols[1].metric(
+            t("lesson.order.accuracy_backwards"), number(score.accuracy_backwards, ".0%")
+        )
+        cols[2].metric(
+            t("lesson.order.unchanged"),
+            number(score.unchanged, ".0%"),
+            help=t("lesson.order.unchanged_help"),
+        )
+    if demo.step == 0:
+        st.info(t("lesson.order.verdict_pending"), icon=":material/info:")
+        return
+    st.markdown(
+        t(
+            "lesson.order.verdict",
+            steps=demo.step,
+            average=scores["average"].accuracy,
+            unchanged=scores["average"].unchanged,
+            rnn=scores["rnn"].accuracy,
+            rnn_unchanged=scores["rnn"].unchanged,
+        )
+    )
+    curves = {
+        ORDER_COLOURS[kind]: (run.history.array("step"), run.history.array("loss"))
+        for kind, run in demo.runs.items()
+    }
+    names = {ORDER_COLOURS[kind]: t(f"lesson.order.{kind}") for kind in demo.runs}
+    labels = Labels(
+        t("lesson.order.loss_title"),
+        t("chart.step"),
+        t("chart.loss_axis"),
+        (t("lesson.order.baseline"),),
+    )
+    fig = duel_loss_figure(curves, names, math.log(2), labels, state.presentation())
+    live_chart(fig, key="order-loss-chart")
+
+
+def _draw_keras(example: KerasExample) -> None:
+    cols = st.columns(3)
+    cols[0].metric(t("lesson.keras.epoch"), number(example.step, ","))
+    for col, (variant, run) in zip(cols[1:], example.runs.items(), strict=True):
+        col.metric(
+            f"{t(f'lesson.keras.{variant}')} · {t('lesson.keras.mse')}",
+            f"{number(run.mse(), '.3f')} °C²",
+        )
+        col.caption(t("lesson.keras.saturated", share=run.saturation()))
+    if example.step == 0:
+        st.info(t("lesson.keras.pending"), icon=":material/info:")
+        return
+    curves = {
+        KERAS_COLOURS[v]: (run.history.array("step"), run.history.array("loss"))
+        for v, run in example.runs.items()
+    }
+    names = {KERAS_COLOURS[v]: t(f"lesson.keras.{v}") for v in example.runs}
+    _, y = lesson_data(example.config.windows)
+    labels = Labels(
+        t("lesson.keras.loss_title"),
+        t("lesson.keras.epoch"),
+        "°C²",
+        (t("lesson.keras.baseline"),),
+    )
+    baseline = float(np.var(y))  # the error of always answering the targets' mean
+    fig = duel_loss_figure(curves, names, baseline, labels, state.presentation())
+    live_chart(fig, key="keras-loss-chart")
+
+
+@st.cache_data(show_spinner=False)
+def measured() -> dict[str, list[float]]:
+    """Final MSE over five seeds after the lesson's 100 epochs: a pure function, the same for
+    every session, computed once per process (about a second)."""
+    return measure()
+
+
+def _measured_text() -> str:
+    runs = measured()
+    raw, std = runs["as_written"], runs["standardised"]
+    return t(
+        "lesson.keras.measured",
+        low=min(raw),
+        high=max(raw),
+        median=statistics.median(raw),
+        std_low=min(std),
+        std_high=max(std),
+        std_median=statistics.median(std),
+    )
