@@ -106,9 +106,7 @@ def _choice(options: tuple[str, ...], horizontal: bool = False) -> Draw:
         fmt = lambda v: t(f"option.{name}.{v}")  # noqa: E731
         index = options.index(value) if value in options else 0
         if horizontal:
-            return st.radio(
-                label, options, index=index, key=key, format_func=fmt, horizontal=True
-            )
+            return st.radio(label, options, index=index, key=key, format_func=fmt, horizontal=True)
         return st.selectbox(label, options, index=index, key=key, format_func=fmt)
 
     return draw
