@@ -28,8 +28,9 @@ from models.recurrent import CELL_KINDS, RNN_ACTIVATIONS
 
 BOUNDS = {name: (low, high) for name, low, high in (*RANGES, *LIMITS)}
 TASK_NAMES = (*TASKS, UPLOAD_NAME)
-# A setting's widget: (setting name, widget key, the config's value) -> the widget's value.
-Draw = Callable[[str, str, object], object]
+# A setting's widget: (setting name, widget key, the config's value) -> the widget's value. A value
+# of None leaves Streamlit's own default: the widget's state already holds the value.
+Draw = Callable[[str, str, object | None], object]
 
 
 def widget_key(name: str) -> str:
@@ -65,9 +66,13 @@ def render_settings() -> None:
             # Not drawn: forget whatever state it had, so it comes back from the config.
             st.session_state.pop(key, None)
             continue
+        value = values[name]
         if show_config:
-            st.session_state[key] = values[name]  # drawn just below, in this same run
-        values[name] = draw(name, key, values[name])
+            # A live widget holds an older value in the browser: set it through its state, in the
+            # run that draws it, and give the widget no second default (Streamlit warns on both).
+            st.session_state[key] = value
+            value = None
+        values[name] = draw(name, key, value)
         if name == "task" and values["task"] == UPLOAD_NAME:
             render_upload()
     try:
@@ -101,7 +106,7 @@ def _relevant(name: str, values: dict[str, object]) -> bool:
 
 
 def _choice(options: tuple[str, ...], horizontal: bool = False) -> Draw:
-    def draw(name: str, key: str, value: object) -> object:
+    def draw(name: str, key: str, value: object | None) -> object:
         label = t(f"setting.{name}")
         fmt = lambda v: t(f"option.{name}.{v}")  # noqa: E731
         index = options.index(value) if value in options else 0
@@ -113,7 +118,7 @@ def _choice(options: tuple[str, ...], horizontal: bool = False) -> Draw:
 
 
 def _number(step: float | int, fmt: str | None = None) -> Draw:
-    def draw(name: str, key: str, value: object) -> object:
+    def draw(name: str, key: str, value: object | None) -> object:
         low, high = BOUNDS.get(name, (None, None))
         if isinstance(step, int):
             low, high = (
@@ -127,7 +132,7 @@ def _number(step: float | int, fmt: str | None = None) -> Draw:
             )
         return st.number_input(
             t(f"setting.{name}"),
-            value=type(step)(value),  # int or float, as the bounds and the step
+            value="min" if value is None else type(step)(value),  # int or float, as the step
             min_value=low,
             max_value=high,
             step=step,
@@ -139,13 +144,13 @@ def _number(step: float | int, fmt: str | None = None) -> Draw:
     return draw
 
 
-def _layers(name: str, key: str, value: object) -> object:
+def _layers(name: str, key: str, value: object | None) -> object:
     options = (1, 2, 3)
     index = options.index(value) if value in options else 0
     return st.radio(t("setting.num_layers"), options, index=index, key=key, horizontal=True)
 
 
-def _toggle(name: str, key: str, value: object) -> object:
+def _toggle(name: str, key: str, value: object | None) -> object:
     return st.toggle(t(f"setting.{name}"), value=bool(value), key=key, help=t(f"help.{name}"))
 
 
