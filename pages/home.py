@@ -3,8 +3,10 @@
 import streamlit as st
 
 from app.ui.i18n import t
+from app.ui.shell import render_picked_preset
 
 st.title(t("home.title"))
+render_picked_preset()
 st.markdown(t("home.intro"))
 st.subheader(t("home.equations"))
 st.latex(r"h_t = \tanh\left(W_{xh}\, x_t + W_{hh}\, h_{t-1} + b_h\right)")

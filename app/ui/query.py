@@ -1,15 +1,18 @@
-"""The setup mirrored in the URL, so a shared link opens the same demo (and hides the same controls)."""
+"""The setup mirrored in the URL, so a shared link opens the same demo (and hides, or locks, the same
+controls)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from app.engine.config_codec import from_query, to_query
-from app.ui import state
+from app.ui import lesson_lock, state
 from app.ui.i18n import LANGUAGE_KEY, LANGUAGES
 from app.ui.settings import HIDEABLE, load_config
 
-LANG, PRESENT, HIDE = "lang", "present", "hide"
+LANG, PRESENT, HIDE, LOCK = "lang", "present", "hide", "lock"
 
 
 def read_link() -> None:
@@ -27,17 +30,37 @@ def read_link() -> None:
         for problem in problems:
             state.notify(problem)
     load_config(config)
+    # A student's link: what it hides is locked at the link's values for the whole session.
+    lesson_lock.lock(config, frozenset(hidden) if params.get(LOCK) == "1" else frozenset())
 
 
 def write_link() -> None:
     """Keep the address bar in step with the current setup (only what differs from the defaults)."""
+    wanted = link_params(locked=lesson_lock.locked())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def link_params(locked: bool) -> dict[str, str]:
+    """The current setup as query parameters; ``locked`` makes it a student's link."""
     wanted = to_query(state.config())
     language = st.session_state.get(LANGUAGE_KEY)
     if language and language != "en":
         wanted[LANG] = language
     if state.presentation():
         wanted[PRESENT] = "1"
-    if state.hidden_controls():
-        wanted[HIDE] = ",".join(sorted(state.hidden_controls()))
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    hidden = lesson_lock.hidden_controls()
+    if hidden:
+        wanted[HIDE] = ",".join(sorted(hidden))
+        if locked:
+            wanted[LOCK] = "1"
+    return wanted
+
+
+def lesson_links() -> tuple[str, str]:
+    """The absolute links for this page and setup: the students' (locked) and the teacher's own."""
+    page = st.context.url or ""  # scheme, host and page path, as the browser sees them
+    return (
+        f"{page}?{urlencode(link_params(locked=True), safe=',')}",
+        f"{page}?{urlencode(link_params(locked=False), safe=',')}",
+    )

@@ -20,7 +20,7 @@ from app.engine.config_codec import from_flat, to_flat
 from app.engine.presets import PRESETS
 from app.engine.problems import InputError
 from app.engine.tasks import LIMITS, TASKS, UPLOAD_NAME
-from app.ui import state
+from app.ui import lesson_lock, state
 from app.ui.i18n import describe, t
 from app.ui.upload import render_upload
 from models.init import INIT_SCHEMES
@@ -50,6 +50,10 @@ def load_config(config) -> None:
 
 
 def load_preset(name: str) -> None:
+    """Load a preset, unless it would change a setting the lesson locked (then say why not)."""
+    if not lesson_lock.allows(PRESETS[name]):
+        state.notify("problem.preset_locked", name=t(f"preset.{name}"))
+        return
     load_config(PRESETS[name])
     state.notify("notice.preset", name=t(f"preset.{name}"))
 
@@ -58,7 +62,8 @@ def render_settings() -> None:
     """Draw the settings; when they change, update the config (a new model only when needed)."""
     current = state.config()
     values = to_flat(current)
-    hidden = state.hidden_controls()
+    values.update(lesson_lock.pinned())  # a locked lesson's settings hold, whatever changed them
+    hidden = lesson_lock.hidden_controls()
     show_config = st.session_state.pop(_SHOW_CONFIG, False)
     for name, draw in WIDGETS.items():
         key = widget_key(name)
