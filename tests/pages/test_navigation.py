@@ -45,3 +45,29 @@ def test_the_run_survives_a_page_change() -> None:
     at.switch_page(PAGES["train"]).run()
     assert steps(at) == 10
     assert settings(at) == WANTED
+
+
+def test_edits_on_each_page_follow_to_the_next() -> None:
+    at = open_page(PAGES["train"])
+    at.number_input(key="cfg-hidden-size").set_value(24).run()
+    at.switch_page(PAGES["gradients"]).run()
+    assert at.number_input(key="cfg-hidden-size").value == 24
+    at.number_input(key="cfg-hidden-size").set_value(30).run()
+    at.switch_page(PAGES["train"]).run()
+    assert at.number_input(key="cfg-hidden-size").value == 30
+    assert at.query_params["hidden_size"] == "30"
+
+
+def test_a_preset_picked_on_home_then_edited_stays_edited() -> None:
+    # A preset loaded before any settings widget exists must not leave values behind that a later
+    # page would prefer to the config.
+    at = open_page()
+    at.selectbox(key="shell-preset").set_value("adding").run()
+    at.switch_page(PAGES["train"]).run()
+    assert at.number_input(key="cfg-hidden-size").value == 32  # the preset's
+    at.number_input(key="cfg-hidden-size").set_value(12).run()
+    at.radio(key="cfg-cell").set_value("gru").run()
+    at.switch_page(PAGES["steps"]).run()
+    assert at.number_input(key="cfg-hidden-size").value == 12
+    assert at.radio(key="cfg-cell").value == "gru"
+    assert at.query_params["hidden_size"] == "12"
