@@ -78,7 +78,7 @@ def render_sidebar() -> None:
 def _render_builder() -> None:
     """Choose what to hide; once something is hidden, the two links to share and to keep."""
     with st.expander(t("shell.builder"), expanded=bool(state.hidden_controls())):
-        st.caption(t("shell.builder_help"))
+        st.caption(t("lock.builder_help"))
         st.multiselect(
             t("shell.hide"),
             HIDEABLE,
