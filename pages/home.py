@@ -3,9 +3,10 @@
 import streamlit as st
 
 from app.ui.i18n import t
-from app.ui.shell import show_notices
+from app.ui.shell import render_picked_preset, show_notices
 
 st.title(t("home.title"))
+render_picked_preset()
 st.markdown(t("home.intro"))
 show_notices()  # a shared link's refused values are said on the page it opens
 st.subheader(t("home.equations"))

@@ -1,16 +1,19 @@
-"""The setup mirrored in the URL, so a shared link opens the same demo (and hides the same controls)."""
+"""The setup mirrored in the URL, so a shared link opens the same demo (and hides, or locks, the same
+controls)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from app.engine.config_codec import from_query, to_query
 from app.engine.problems import Problem
-from app.ui import state
+from app.ui import lesson_lock, state
 from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, describe, preferred_language
 from app.ui.settings import HIDEABLE, load_config
 
-LANG, PRESENT, HIDE, SPEED = "lang", "present", "hide", "speed"
+LANG, PRESENT, HIDE, LOCK, SPEED = "lang", "present", "hide", "lock", "speed"
 _PAGE_PARAMS = "page_link_params"
 
 
@@ -32,15 +35,19 @@ def read_link() -> None:
     if problems:
         state.notify(ignored_notice(problems))
     load_config(config)
+    # A student's link: what it hides is locked at the link's values for the whole session.
+    lesson_lock.lock(config, frozenset(hidden) if params.get(LOCK) == "1" else frozenset())
 
 
 def shell_problems(params: dict[str, str]) -> list[Problem]:
-    """Refusals for the link's own switches: language, presentation mode, speed, hidden controls."""
+    """Refusals for the link's own switches: language, presentation, lock, speed, hidden controls."""
     found = []
     if LANG in params and params[LANG] not in LANGUAGES:
         found.append(_meaningless(LANG, params[LANG]))
     if PRESENT in params and params[PRESENT] not in ("0", "1"):
         found.append(_meaningless(PRESENT, params[PRESENT]))
+    if LOCK in params and params[LOCK] not in ("0", "1"):
+        found.append(_meaningless(LOCK, params[LOCK]))
     if SPEED in params and str(_speed(params[SPEED])) != params[SPEED]:
         found.append(_meaningless(SPEED, params[SPEED]))
     unknown = [name for name in params.get(HIDE, "").split(",") if name and name not in HIDEABLE]
@@ -61,6 +68,14 @@ def ignored_notice(problems: list[Problem]) -> Problem:
 
 def write_link() -> None:
     """Keep the address bar in step with the current setup (only what differs from the defaults)."""
+    wanted = link_params(locked=lesson_lock.locked())
+    wanted.update(st.session_state.pop(_PAGE_PARAMS, {}))  # the open page's own (keep_in_link)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def link_params(locked: bool) -> dict[str, str]:
+    """The current setup as query parameters; ``locked`` makes it a student's link."""
     wanted = to_query(state.RUN.config())
     language = st.session_state.get(LANGUAGE_KEY)
     if language and language != "en":
@@ -69,11 +84,21 @@ def write_link() -> None:
         wanted[PRESENT] = "1"
     if state.speed():
         wanted[SPEED] = str(state.speed())
-    if state.hidden_controls():
-        wanted[HIDE] = ",".join(sorted(state.hidden_controls()))
-    wanted.update(st.session_state.pop(_PAGE_PARAMS, {}))  # the open page's own (keep_in_link)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    hidden = lesson_lock.hidden_controls()
+    if hidden:
+        wanted[HIDE] = ",".join(sorted(hidden))
+        if locked:
+            wanted[LOCK] = "1"
+    return wanted
+
+
+def lesson_links() -> tuple[str, str]:
+    """The absolute links for this page and setup: the students' (locked) and the teacher's own."""
+    page = st.context.url or ""  # scheme, host and page path, as the browser sees them
+    return (
+        f"{page}?{urlencode(link_params(locked=True), safe=',')}",
+        f"{page}?{urlencode(link_params(locked=False), safe=',')}",
+    )
 
 
 def keep_in_link(name: str, value: str) -> None:

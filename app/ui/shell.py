@@ -6,10 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine.presets import PRESETS
-from app.ui import state
+from app.ui import lesson_lock, state
 from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, current_language, describe, t
-from app.ui.query import read_link, write_link
+from app.ui.query import lesson_links, read_link, write_link
 from app.ui.settings import HIDEABLE, load_preset
+
+_PICKED = "shell-picked-preset"  # the preset last picked in the sidebar, for Home to answer
+# The page that shows what a preset is about (every other preset: the training page).
+PRESET_PAGES = {"vanishing": "gradients", "exploding": "gradients"}
+PAGE_FILES = {"train": "train.py", "gradients": "gradients.py"}
 
 PRESENTATION_CSS = """
 <style>
@@ -52,27 +57,45 @@ def render_sidebar() -> None:
             on_change=lambda: state.set_presentation(st.session_state["shell-presentation"]),
             help=t("shell.presentation_help"),
         )
-        st.selectbox(
-            t("shell.preset"),
-            list(PRESETS),
-            index=None,
-            placeholder=t("shell.preset_placeholder"),
-            format_func=lambda name: t(f"preset.{name}"),
-            key="shell-preset",
-            on_change=_apply_preset,
-        )
-        with st.expander(t("shell.builder")):
-            st.caption(t("shell.builder_help"))
-            st.multiselect(
-                t("shell.hide"),
-                HIDEABLE,
-                default=sorted(state.hidden_controls()),
-                format_func=lambda name: t(f"setting.{name}"),
-                key="shell-hide",
-                on_change=lambda: state.set_hidden_controls(
-                    frozenset(st.session_state["shell-hide"])
-                ),
+        # A locked lesson offers only the presets that keep its locked settings.
+        presets = [name for name in PRESETS if lesson_lock.allows(PRESETS[name])]
+        if presets:
+            st.selectbox(
+                t("shell.preset"),
+                presets,
+                index=None,
+                placeholder=t("shell.preset_placeholder"),
+                format_func=lambda name: t(f"preset.{name}"),
+                key="shell-preset",
+                on_change=_apply_preset,
             )
+        if lesson_lock.locked():
+            st.caption(t("lock.locked_note"), help=t("lock.locked_help"))
+        else:
+            _render_builder()
+
+
+def _render_builder() -> None:
+    """Choose what to hide; once something is hidden, the two links to share and to keep."""
+    with st.expander(t("shell.builder"), expanded=bool(state.hidden_controls())):
+        st.caption(t("lock.builder_help"))
+        st.multiselect(
+            t("shell.hide"),
+            HIDEABLE,
+            default=sorted(state.hidden_controls()),
+            format_func=lambda name: t(f"setting.{name}"),
+            key="shell-hide",
+            on_change=lambda: state.set_hidden_controls(frozenset(st.session_state["shell-hide"])),
+        )
+        if not state.hidden_controls():
+            return
+        student, teacher = lesson_links()
+        with st.container(key="shell-student-link"):
+            st.markdown(t("lock.student_link"), help=t("lock.student_help"))
+            st.code(student, language=None, wrap_lines=True)
+        with st.container(key="shell-teacher-link"):
+            st.markdown(t("lock.teacher_link"), help=t("lock.teacher_help"))
+            st.code(teacher, language=None, wrap_lines=True)
 
 
 def finish_page() -> None:
@@ -88,7 +111,35 @@ def show_notices() -> None:
             st.info(describe(problem), icon=":material/info:")
 
 
+def render_picked_preset() -> None:
+    """Home's answer to a preset picked in the sidebar: what it set up, and the page that shows it."""
+    name = st.session_state.get(_PICKED)
+    if name not in PRESETS or state.RUN.config() != PRESETS[name]:
+        return  # nothing picked here, or the setup has changed since
+    config = PRESETS[name]
+    page = PRESET_PAGES.get(name, "train")
+    with st.container(key="home-preset", border=True):
+        st.success(t("picked.ready", name=t(f"preset.{name}")), icon=":material/check_circle:")
+        st.markdown(
+            t(
+                "picked.setup",
+                task=t(f"option.task.{config.task.name}"),
+                cell=t(f"option.cell.{config.cell}"),
+                hidden=config.hidden_size,
+                optimizer=t(f"option.optimizer.{config.optimizer}"),
+                rate=config.learning_rate,
+            )
+        )
+        st.markdown(t(f"picked.look_{page}"))
+        st.page_link(
+            f"../pages/{PAGE_FILES[page]}",
+            label=t("picked.go", page=t(f"nav.{page}")),
+            icon=":material/arrow_forward:",
+        )
+
+
 def _apply_preset() -> None:
     name = st.session_state.get("shell-preset")
     if name in PRESETS:
         load_preset(name)
+        st.session_state[_PICKED] = name
