@@ -26,7 +26,7 @@ def open_live(page: Page, url: str, prefix: str) -> int:
     page.goto(url)
     expect(page.locator(APP_IDLE)).to_have_count(1)
     if prefix == "text":  # the live model, not the shipped one
-        page.locator(".st-key-text-model label").nth(1).click()
+        page.locator(".st-key-text-model [role=radiogroup] label").nth(1).click()
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=60_000)  # reads its corpus
     page.wait_for_function(
         f"() => {{ const c = document.querySelectorAll('{HOSTS}');"
