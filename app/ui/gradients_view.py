@@ -21,6 +21,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.live_header import divergence_note
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
@@ -39,12 +40,7 @@ def _look_and_draw(run: Run) -> None:
 def _draw(run: Run) -> None:
     big = state.presentation()
     log = state.gradient_log(run)
-    # Messages that come and go sit in containers that are always there, so the charts below keep
-    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
-    if run.diverged:
-        st.container().error(t("grad.exploded", step=run.diverged_at), icon=":material/error:")
-    else:
-        st.container()
+    divergence_note(run, "grad.exploded", error=True)
     if not log.entries:
         return
     latest = log.entries[-1]

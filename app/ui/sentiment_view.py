@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -23,6 +21,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.live_header import divergence_note, steps_and_speed
 from app.ui.number_inputs import bounded_number
 from models.sentiment import CLASSIFIER_CELLS
 
@@ -174,17 +173,10 @@ def render_live() -> None:
 
 def _draw(run: SentimentRun) -> None:
     big = state.presentation()
-    # Messages that come and go sit in containers that are always there, so the charts below keep
-    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
-    if run.diverged:
-        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
-    else:
-        st.container()
+    divergence_note(run)
     result = run.evaluation()
     cols = st.columns(6)
-    cols[0].metric(t("train.steps"), number(run.step, ","))
-    speed = run.steps_per_second if state.SENTIMENT.playing() else math.nan
-    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
+    steps_and_speed(state.SENTIMENT, run, cols)
     for col, name, value in (
         (cols[2], "accuracy", result.positive.accuracy),
         (cols[3], "precision", result.positive.precision),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from app.ui.derived import remembered
 from app.ui.i18n import describe, number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.live_header import divergence_note, steps_and_speed
 from app.ui.number_inputs import bounded_number
 from models.sequence import SequenceModel
 
@@ -153,17 +153,10 @@ def render_text_live() -> None:
 
 def _draw(run: TextRun) -> None:
     big = state.presentation()
-    # Messages that come and go sit in containers that are always there, so the chart below keeps
-    # its place in the page and is updated in place, not re-created (app/ui/live_chart.py).
-    if run.diverged:
-        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
-    else:
-        st.container()
+    divergence_note(run)
     result = run.held_out()
     cols = st.columns(4)
-    cols[0].metric(t("train.steps"), number(run.step, ","))
-    speed = run.steps_per_second if state.TEXT.playing() else math.nan
-    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
+    steps_and_speed(state.TEXT, run, cols)
     cols[2].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
     cols[3].metric(
         t("text.unigram_bits"), number(result.unigram_bits, ".2f"), help=t("text.unigram_help")

@@ -20,6 +20,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
+from app.ui.live_header import divergence_note, steps_and_speed
 
 
 def render_live() -> None:
@@ -30,16 +31,9 @@ def _draw(run: Run) -> None:
     big = state.presentation()
     evaluation = run.evaluate()
     history = run.history
-    # Messages that come and go sit in containers that are always there, so the charts below keep
-    # their place in the page and are updated in place, not re-created (app/ui/live_chart.py).
-    if run.diverged:
-        st.container().warning(t("train.diverged", step=run.diverged_at), icon=":material/warning:")
-    else:
-        st.container()
+    divergence_note(run)
     cols = st.columns(4)
-    cols[0].metric(t("train.steps"), number(run.step, ","))
-    speed = run.steps_per_second if state.RUN.playing() else math.nan
-    cols[1].metric(t("train.speed"), "—" if math.isnan(speed) else number(speed, ",.0f"))
+    steps_and_speed(state.RUN, run, cols)
     unit = f" {run.task.unit}" if run.task.unit else ""
     cols[2].metric(
         _score_label(run, evaluation.metric),
