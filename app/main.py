@@ -12,10 +12,12 @@ from app.ui.shell import finish_page, render_sidebar, start_page
 torch.set_num_threads(1)
 
 # A local favicon: with Material page icons alone the browser fetches the favicon from the web.
+# A projector link (?present=1) opens with the sidebar folded away: the room sees the page.
 st.set_page_config(
     page_title="Unrolled",
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
+    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto",
 )
 start_page()  # reads a shared link once per session: language first, so titles are translated
 PAGES = (

@@ -145,3 +145,10 @@ def test_sessions_do_not_share_a_run(new_page, app_url: str, console_errors: lis
     for page in (first, second):
         expect(page.locator(EXCEPTION)).to_have_count(0)
     assert not console_errors
+
+
+def test_a_projector_link_opens_with_the_sidebar_folded(page: Page, app_url: str) -> None:
+    load(page, app_url + "/train?present=1", TRAIN_CHARTS)
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
+    load(page, app_url + "/train", TRAIN_CHARTS)  # a fresh load without it: the sidebar is there
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "false")
