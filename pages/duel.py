@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app.ui import state
+from app.ui import shell, state
 from app.ui.controls import render_controls
-from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep, why_title
+from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep
 from app.ui.i18n import t
 from app.ui.shell import show_notices
 
@@ -12,12 +12,10 @@ st.title(t("duel.title"))
 with st.sidebar:
     st.header(t("duel.settings"))
     render_duel_settings()
-st.markdown(intro(state.DUEL.config().task.name))
+shell.intro(intro(state.DUEL.config().task.name))
 duel = state.DUEL.get()
 show_notices()
 if duel is not None:
     render_controls(state.DUEL, prefix="duel")
     render_duel_live()
-    with st.expander(why_title(duel)):
-        st.markdown(t("duel.why"))
     render_sweep()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.ui import state
+from app.ui import shell, state
 from app.ui.controls import render_controls, render_preset_buttons
 from app.ui.gradients_view import render_gradients_live
 from app.ui.i18n import t
@@ -10,7 +10,7 @@ from app.ui.settings import render_settings
 from app.ui.shell import show_notices
 
 st.title(t("grad.title"))
-st.markdown(t("grad.intro"))
+shell.intro(t("grad.intro"))
 with st.sidebar:
     st.header(t("train.settings"))
     render_settings()

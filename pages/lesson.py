@@ -3,13 +3,13 @@ try and a button to the instrument set up for it."""
 
 import streamlit as st
 
-from app.ui import lesson_path
+from app.ui import lesson_path, shell
 from app.ui.i18n import t
 from app.ui.lesson_view import render_navigation, render_section
 from app.ui.shell import show_notices
 
 st.title(t("lesson.title"))
-st.caption(t("lesson.intro"))
+shell.intro(t("lesson.intro"), caption=True)
 section = lesson_path.current()
 render_navigation(section)
 show_notices()

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from app.ui import state
+from app.ui import shell, state
 from app.ui.i18n import t
 from app.ui.settings import render_settings
 from app.ui.shell import show_notices
 from app.ui.time_view import choose_sequence, render_cursor
 
 st.title(t("time.title"))
-st.markdown(t("time.intro"))
+shell.intro(t("time.intro"))
 with st.sidebar:
     st.header(t("train.settings"))
     render_settings()

@@ -10,7 +10,7 @@ from app.ui.settings import render_settings
 from app.ui.training_view import render_live
 
 st.title(t("train.title"))
-st.caption(t(f"task.{state.RUN.config().task.name}.teaches"))
+shell.intro(t(f"task.{state.RUN.config().task.name}.teaches"), caption=True)
 with st.sidebar:
     st.header(t("train.settings"))
     render_settings()
@@ -18,6 +18,7 @@ run = state.RUN.get()
 shell.show_notices()
 if run is not None:
     render_controls(state.RUN)
-    st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_live()
+    # Under the charts it reads (the fragment reads its value): the room's screen goes to the charts.
+    st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_save_load(run)

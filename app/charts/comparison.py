@@ -9,7 +9,16 @@ import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
 from app.charts.gradients import _positive
-from app.charts.style import COLORS, axis, figure, horizontal_line, horizontal_line_label, line
+from app.charts.style import (
+    COLORS,
+    axis,
+    counts,
+    figure,
+    horizontal_line,
+    horizontal_line_label,
+    line,
+    log_ticks,
+)
 from app.charts.training import Labels
 
 
@@ -33,8 +42,16 @@ def duel_loss_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
-        yaxis=axis(labels.y, big, type="log", exponentformat="power"),
+        xaxis=axis(
+            labels.x, big, **counts(np.concatenate([s for s, _ in curves.values()] or [[]]))
+        ),
+        yaxis=axis(
+            labels.y,
+            big,
+            type="log",
+            exponentformat="power",
+            **log_ticks(*(loss for _, loss in curves.values()), np.array([baseline or np.nan])),
+        ),
         **layout,
     )
 
@@ -52,7 +69,7 @@ def duel_gradient_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
+        xaxis=axis(labels.x, big, **counts(max((len(v) for v in norms.values()), default=0))),
         yaxis=axis(labels.y, big, type="log", exponentformat="power"),
     )
 

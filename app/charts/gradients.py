@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
-from app.charts.style import COLORS, axis, figure, horizontal_line, line
+from app.charts.style import COLORS, axis, counts, figure, horizontal_line, line, log_ticks
 from app.charts.training import Labels
 
 PARAMETER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -50,8 +50,8 @@ def time_gradient_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
-        yaxis=axis(labels.y, big, type="log", exponentformat="power"),
+        xaxis=axis(labels.x, big, **counts(t)),
+        yaxis=axis(labels.y, big, type="log", exponentformat="power", **log_ticks(shown)),
     )
 
 
@@ -70,7 +70,11 @@ def horizon_figure(
         "colorbar": {"title": "log₁₀"},
     }
     return figure(
-        [heatmap], labels.title, big, xaxis=axis(labels.x, big), yaxis=axis(labels.y, big)
+        [heatmap],
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big, **counts(log_norms.shape[-1] if log_norms.size else 0)),
+        yaxis=axis(labels.y, big, **counts(steps)),
     )
 
 
@@ -86,7 +90,7 @@ def parameter_norms_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
+        xaxis=axis(labels.x, big, **counts(steps)),
         yaxis=axis(labels.y, big, type="log", exponentformat="power"),
     )
 

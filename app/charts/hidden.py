@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.style import COLORS, axis, figure, line, styled
+from app.charts.style import COLORS, axis, counts, figure, line, styled
 from app.charts.training import Labels
 
 UNIT_COLORS = (
@@ -37,8 +37,8 @@ def hidden_heatmap(hidden: np.ndarray, cursor: int, labels: Labels, big: bool = 
         [heatmap],
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
-        yaxis=axis(labels.y, big, autorange="reversed"),
+        xaxis=axis(labels.x, big, **counts(len(hidden))),
+        yaxis=axis(labels.y, big, autorange="reversed", **counts(hidden.shape[1])),
         shapes=[_cursor_shape(cursor, width=1.0)],
     )
 
@@ -64,7 +64,7 @@ def unit_lines(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
+        xaxis=axis(labels.x, big, **counts(len(values))),
         yaxis=axis(labels.y, big),
         shapes=[_cursor_shape(cursor)],
     )
@@ -154,7 +154,7 @@ def sequence_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
+        xaxis=axis(labels.x, big, **counts(len(inputs))),
         yaxis=axis(labels.y, big),
         shapes=[_cursor_shape(cursor)],
     )

@@ -53,6 +53,34 @@ def axis(title: str = "", big: bool = False, **settings: Any) -> dict[str, Any]:
     return {"title": {"text": title, "font": title_font}, "tickfont": tick_font, **settings}
 
 
+def counts(values: np.ndarray | Sequence[float] | int) -> dict[str, Any]:
+    """Settings for an axis that counts (time steps, training steps, positions): plotly's own ticks
+    fall on halves (0, 0.5, 1...) over a short range, and a step 0.5 does not exist. ``values`` are
+    the positions drawn, or their number (0 .. n-1)."""
+    points = np.arange(values) if isinstance(values, int) else np.asarray(values, dtype=np.float64)
+    points = points[np.isfinite(points)]
+    if not points.size or float(points.max() - points.min()) <= 10:
+        # Under ten apart, plotly's at most ten ticks could be halves: one tick per whole number.
+        return {"tick0": 0, "dtick": 1}
+    return {}  # over more than ten, plotly's ticks are 1, 2 or 5 apart at least: whole numbers
+
+
+def log_ticks(*arrays: np.ndarray) -> dict[str, Any]:
+    """Settings for a log axis: over one or two decades plotly labels every digit (1 9 8 7 ... 2 1,
+    too crowded to read, or bare digits with no decade); tick 1, 2 and 5 of each decade instead,
+    written as whole numbers. Over a narrower or a wider range plotly's own ticks read well."""
+    values = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays] or [[]])
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return {}
+    low, high = float(values.min()), float(values.max())
+    if not 0.5 <= np.log10(high / low) < 2:
+        return {}
+    decades = 10.0 ** np.arange(np.floor(np.log10(low)) - 1, np.ceil(np.log10(high)) + 2)
+    ladder = np.sort(np.concatenate([decades, 2 * decades, 5 * decades]))
+    return {"tickmode": "array", "tickvals": [float(f"{v:.3g}") for v in ladder]}
+
+
 def _axis_fonts(big: bool) -> tuple[dict[str, int], dict[str, int]]:
     """The axis title and tick label fonts: larger on a projector."""
     return {"size": 19 if big else 13}, {"size": 17 if big else 12}
@@ -74,6 +102,19 @@ def figure(
     full["yaxis"] = yaxis if yaxis is not None else axis(big=big)
     full.update(layout)
     return go.Figure(data=traces, layout=full)
+
+
+def centred_note(text: str, big: bool = False) -> dict[str, Any]:
+    """Words in the middle of a plot (what an empty chart is waiting for), as a layout annotation."""
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "showarrow": False,
+        "font": {"size": 20 if big else 14},
+    }
 
 
 def horizontal_line(y: float, color: str, dash: str = "dash") -> dict[str, Any]:

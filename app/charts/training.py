@@ -8,7 +8,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import MAX_POINTS, envelope
-from app.charts.style import COLORS, axis, figure, horizontal_line, line
+from app.charts.style import (
+    COLORS,
+    axis,
+    centred_note,
+    counts,
+    figure,
+    horizontal_line,
+    line,
+    log_ticks,
+)
 
 
 @dataclass(frozen=True)
@@ -28,8 +37,10 @@ def loss_figure(
     labels: Labels,
     log_scale: bool = True,
     big: bool = False,
+    empty_note: str = "",
 ) -> go.Figure:
-    """Training loss every step; validation loss where it was measured (NaN elsewhere)."""
+    """Training loss every step; validation loss where it was measured (NaN elsewhere). Before the
+    first step the empty plot says ``empty_note`` (what to press), in the place the curve will take."""
     measured = ~np.isnan(val_loss)
     traces = [
         line(*envelope(steps, loss), labels.series[0], COLORS["train"]),
@@ -44,8 +55,15 @@ def loss_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
-        yaxis=axis(labels.y, big, type=scale, exponentformat="power"),
+        xaxis=axis(labels.x, big, **counts(steps)),
+        yaxis=axis(
+            labels.y,
+            big,
+            type=scale,
+            exponentformat="power",
+            **(log_ticks(loss, val_loss) if log_scale else {}),
+        ),
+        annotations=[centred_note(empty_note, big)] if empty_note and not len(steps) else [],
     )
 
 
@@ -64,7 +82,9 @@ def forecast_figure(
         line(x, prediction, names[1], COLORS["model"], width=2),
         line(x, persistence, names[2], COLORS["baseline"], dash="dot"),
     ]
-    return figure(traces, labels.title, big, xaxis=axis(labels.x, big), yaxis=axis(labels.y, big))
+    return figure(
+        traces, labels.title, big, xaxis=axis(labels.x, big, **counts(x)), yaxis=axis(labels.y, big)
+    )
 
 
 def scatter_figure(
@@ -140,7 +160,7 @@ def grad_norm_figure(
         traces,
         labels.title,
         big,
-        xaxis=axis(labels.x, big),
-        yaxis=axis(labels.y, big, type="log", exponentformat="power"),
+        xaxis=axis(labels.x, big, **counts(steps)),
+        yaxis=axis(labels.y, big, type="log", exponentformat="power", **log_ticks(norm)),
         shapes=shapes,
     )

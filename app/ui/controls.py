@@ -12,15 +12,19 @@ from app.ui.live_slot import Slot
 from app.ui.load_meter import beat
 from app.ui.settings import load_preset
 
+SPEED_WIDTH = 300  # px: room for "full" and the largest speed at the projector's type size
+
 
 def render_controls(slot: Slot, prefix: str = "train") -> None:
     """The four buttons of ``slot``; ``prefix`` names their keys (``train-play``...)."""
     target = slot.get()
     diverged = target is None or target.diverged
-    cols = st.columns([1, 1, 1, 1, 2])
-    common = {"width": "stretch"}
+    # One row of buttons as wide as their words, then the speed; on a narrow column (the lesson's
+    # live part on a projector) the speed wraps under them instead of the words being cut.
+    row = st.container(horizontal=True, vertical_alignment="bottom", key=f"{prefix}-controls")
+    common = {"width": "content"}
     if slot.playing():
-        cols[0].button(
+        row.button(
             t("controls.pause"),
             key=f"{prefix}-pause",
             on_click=slot.set_playing,
@@ -30,7 +34,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
             **common,
         )
     else:
-        cols[0].button(
+        row.button(
             t("controls.play"),
             key=f"{prefix}-play",
             on_click=_play,
@@ -40,7 +44,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
             disabled=diverged,
             **common,
         )
-    cols[1].button(
+    row.button(
         t("controls.step"),
         key=f"{prefix}-step",
         on_click=_step,
@@ -50,7 +54,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         icon=":material/skip_next:",
         **common,
     )
-    cols[2].button(
+    row.button(
         t("controls.step10"),
         key=f"{prefix}-step10",
         on_click=_step,
@@ -59,7 +63,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         icon=":material/fast_forward:",
         **common,
     )
-    cols[3].button(
+    row.button(
         t("controls.reset"),
         key=f"{prefix}-reset",
         on_click=_reset,
@@ -67,7 +71,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         icon=":material/restart_alt:",
         **common,
     )
-    cols[4].select_slider(
+    row.select_slider(
         t("controls.speed"),
         options=state.SPEEDS,
         value=state.speed(),
@@ -75,21 +79,23 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         format_func=lambda v: t("controls.speed_full") if v == 0 else number(v, ","),
         on_change=lambda: state.set_speed(st.session_state[f"{prefix}-speed"]),
         help=t("controls.speed_help"),
+        width=SPEED_WIDTH,
     )
 
 
 def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
     """One button per preset a page is about (the sidebar has them all)."""
-    cols = st.columns(len(names) + 2)
-    for col, name in zip(cols, names, strict=False):
-        col.button(
-            t(f"preset.{name}"),
-            key=f"{prefix}-preset-{name}",
-            on_click=load_preset,
-            args=(name,),
-            width="stretch",
-            icon=":material/tune:",
-        )
+    # In a row of their own width (wrapping on a narrow screen): a column cut their long names.
+    with st.container(horizontal=True):
+        for name in names:
+            st.button(
+                t(f"preset.{name}"),
+                key=f"{prefix}-preset-{name}",
+                on_click=load_preset,
+                args=(name,),
+                width="content",
+                icon=":material/tune:",
+            )
 
 
 def _play(slot: Slot) -> None:

@@ -151,6 +151,10 @@ def _draw(duel: Duel) -> None:
         )
         live_chart(fig, key="duel-gradient-chart")
         st.caption(t("duel.aid_gradient"))
+    # Inside the live view, so its question follows the race as it runs; the key keeps it open
+    # or closed across refreshes while its label changes.
+    with st.expander(why_title(duel), key="duel-why"):
+        st.markdown(t("duel.why"))
 
 
 def render_sweep() -> None:

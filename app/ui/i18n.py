@@ -8,6 +8,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -75,6 +76,13 @@ def localised(fig: go.Figure) -> go.Figure:
     """The figure's tick labels and hover numbers with the session language's decimal mark."""
     fig.layout.separators = ",." if _decimal_comma() else ".,"
     return fig
+
+
+def localised_table(frame: pd.DataFrame, spec: str = ".4f") -> pd.io.formats.style.Styler:
+    """A table for st.dataframe whose decimal columns read in the session's language (0,5000 in
+    Portuguese). Streamlit shows a Styler's text and still sorts by the numbers underneath."""
+    decimals = [name for name, kind in frame.dtypes.items() if kind.kind == "f"]
+    return frame.style.format(lambda v: number(v, spec), subset=decimals)
 
 
 def uses_decimal_comma() -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.ui import lesson_path as path
+from app.ui import state
 from app.ui.i18n import t
 from app.ui.lesson_exercises import render_exercises
 from app.ui.lesson_live import render_keras_example, render_optimiser_race, render_order_demo
@@ -60,12 +61,19 @@ def render_navigation(section: str) -> None:
 
 
 def render_section(section: str) -> None:
-    st.header(t(f"lesson.{section}.title"), anchor=section)
-    st.markdown(t(f"lesson.{section}.text"))
-    if section != "exercises":
-        _try_and_notice(section)
-    EXTRAS.get(section, lambda: None)()
-    render_instruments(section)
+    # On a projector the words sit beside the live part, so the room sees both without scrolling.
+    if state.presentation():
+        words, live = st.columns([2, 3], gap="large")
+    else:
+        words = live = st.container()
+    with words:
+        st.header(t(f"lesson.{section}.title"), anchor=section)
+        st.markdown(t(f"lesson.{section}.text"))
+        if section != "exercises":
+            _try_and_notice(section)
+    with live:
+        EXTRAS.get(section, lambda: None)()
+        render_instruments(section)
 
 
 def render_instruments(section: str) -> None:

@@ -19,6 +19,7 @@ import plotly
 import plotly.graph_objects as go
 import streamlit as st
 
+from app.ui import state
 from app.ui.i18n import localised
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -52,6 +53,26 @@ function plotly() {
   return loading;
 }
 const CONFIG = { responsive: true, displaylogo: false };
+// On a projector a chart takes the rest of the screen below its top (measured at every update, so
+// charts in one row agree once the page above them has settled): the room sees the whole chart
+// without scrolling, whatever the resolution. A chart that starts too low for that keeps its own
+// height. The legend under the plot keeps its distance in pixels, not in shares of the plot.
+const FIT_MIN = 280, FIT_MAX = 900, FIT_MARGIN = 12, FIT_STEP = 16;
+function fit(host, layout) {
+  const own = layout.height;
+  const room = window.innerHeight - host.getBoundingClientRect().top - FIT_MARGIN;
+  let height = room >= FIT_MIN ? Math.min(room, FIT_MAX) : own;
+  const last = Number(host.dataset.height || 0);
+  if (Math.abs(height - last) < FIT_STEP) height = last || height;  // no jitter on small shifts
+  host.dataset.height = String(height);
+  host.style.height = height + "px";
+  const margin = layout.margin || {};
+  const plot = (h) => h - (margin.t || 0) - (margin.b || 0);
+  if (layout.legend && layout.legend.y < 0 && plot(height) > 0) {
+    layout.legend = Object.assign({}, layout.legend, { y: (layout.legend.y * plot(own)) / plot(height) });
+  }
+  layout.height = height;
+}
 export default function (component) {
   const { data, parentElement } = component;
   const host = parentElement.querySelector(".unrolled-live-chart");
@@ -62,6 +83,7 @@ export default function (component) {
     count.mounts += 1;
   }
   const figure = JSON.parse(data.figure);
+  if (data.fit) fit(host, figure.layout);
   // The page's own look, as st.plotly_chart's theme gives it: its font, a transparent background.
   const page = getComputedStyle(document.body);
   const layout = Object.assign({ paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" }, figure.layout);
@@ -95,10 +117,13 @@ _CHART = st.components.v2.component(
 
 
 def live_chart(fig: go.Figure, key: str) -> None:
-    """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there."""
+    """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
+    In presentation mode the browser fits its height to the screen (JS above)."""
     figure = localised(fig)
-    height = int(figure.layout.height or 450)
-    _CHART(key=key, data={"key": key, "figure": payload(figure)}, height=height, width="stretch")
+    fit = state.presentation()
+    height = "content" if fit else int(figure.layout.height or 450)
+    data = {"key": key, "figure": payload(figure), "fit": fit}
+    _CHART(key=key, data=data, height=height, width="stretch")
 
 
 def payload(fig: go.Figure) -> str:

@@ -16,18 +16,35 @@ _PICKED = "shell-picked-preset"  # the preset last picked in the sidebar, for Ho
 PRESET_PAGES = {"vanishing": "gradients", "exploding": "gradients"}
 PAGE_FILES = {"train": "train.py", "gradients": "gradients.py"}
 
+# Streamlit cuts a metric label or a button label that does not fit with "…": a label is read whole,
+# so it wraps instead (long Portuguese labels, narrow columns).
+BASE_CSS = """
+<style>
+[data-testid="stMain"] :is([data-testid="stMetricLabel"], button) :is(p, div, span) {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
+}
+[data-testid="stMain"] button { height: auto; }
+[data-testid="stMain"] button * { word-break: normal !important; overflow-wrap: normal !important; }
+/* Play and Pause take turns in one place: the same width, so the buttons beside them stay put. */
+[data-testid="stMain"] :is([class*="-play"], [class*="-pause"]) button { min-width: 7.5rem; }
+</style>
+"""
+
 PRESENTATION_CSS = """
 <style>
+/* The page starts under the header's buttons, not a screen lower: the main chart must fit a
+   1280x720 projector without scrolling. */
+[data-testid="stMainBlockContainer"] { padding-top: 3.4rem; padding-bottom: 2rem; }
+[data-testid="stMain"] h1 { font-size: 2.2rem; padding: 0 0 0.3rem 0; }
 /* Only the main area grows: the sidebar keeps its size so its controls still fit. */
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.35rem; line-height: 1.5; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
-[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(th, td) { font-size: 1.35rem; }
-[data-testid="stMain"] h1 { font-size: 3rem; }
 </style>
 """
 
@@ -36,8 +53,21 @@ def start_page() -> None:
     """Call first on every page."""
     if state.first_visit():
         read_link()
+    st.html(BASE_CSS)
     if state.presentation():
         st.html(PRESENTATION_CSS)
+
+
+def intro(text: str, caption: bool = False) -> None:
+    """A page's opening words. On a projector they fold into an expander: the lecturer says them,
+    and the room needs the screen for the live view."""
+    if state.presentation():
+        with st.expander(t("shell.about_page"), icon=":material/info:"):
+            st.markdown(text)
+    elif caption:
+        st.caption(text)
+    else:
+        st.markdown(text)
 
 
 def render_sidebar() -> None:

@@ -30,7 +30,15 @@ from app.engine.time_steps import (
 )
 from app.ui import state
 from app.ui.derived import remembered
-from app.ui.i18n import current_language, describe, localised, number, t, uses_decimal_comma
+from app.ui.i18n import (
+    current_language,
+    describe,
+    localised,
+    localised_table,
+    number,
+    t,
+    uses_decimal_comma,
+)
 
 ANIMATION_TICK = 0.5  # seconds per time step when the cursor plays
 CURSOR_KEY = "steps-cursor"
@@ -147,7 +155,10 @@ def _equation_panel(run: Run, seen: Inspection, current: int, layer: int) -> Non
     if len(units) < len(terms.hidden):
         st.caption(t("time.top_units", shown=len(units), total=len(terms.hidden)))
     st.dataframe(
-        _terms_table(terms, cell, units), hide_index=True, width="stretch", key="steps-terms"
+        localised_table(_terms_table(terms, cell, units)),
+        hide_index=True,
+        width="stretch",
+        key="steps-terms",
     )
 
 

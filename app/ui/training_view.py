@@ -44,15 +44,10 @@ def _draw(run: Run) -> None:
         t(f"baseline.{evaluation.baseline_name}"),
         _fmt(evaluation.baseline, evaluation.metric) + unit,
     )
-    note = st.container()
-    if not history.columns:
-        note.info(t("train.press_play"))
     rebound = find_rebound(history.array("step"), history.array("loss")) if len(history) else None
     explained = st.container()  # always there, so the charts below keep their place
     if rebound is not None:
         explained.info(_rebound_text(run, rebound), icon=":material/info:")
-    if not run.task.validates:
-        st.caption(t("honest.fit_note", count=len(run.task.x_val)))
     left, right = st.columns(2)
     with left:
         log = st.session_state.get("train-log-scale", True)
@@ -69,6 +64,7 @@ def _draw(run: Run) -> None:
             ),
             log_scale=log,
             big=big,
+            empty_note=t("train.press_play_short"),
         )
         live_chart(fig, key="train-loss-chart")
         threshold = run.config.clip_threshold if run.config.clip else None
@@ -92,6 +88,8 @@ def _draw(run: Run) -> None:
             # Markdown, not st.dataframe: seven rows redrawn on every live refresh of every
             # session, and a dataframe's Arrow encoding cost more than the three charts' building.
             st.markdown(_lesson_table(run))
+    if not run.task.validates:  # under the charts: the metric's own label already says "fit"
+        st.caption(t("honest.fit_note", count=len(run.task.x_val)))
 
 
 def _prediction_figure(run: Run, big: bool):

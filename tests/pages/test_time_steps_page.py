@@ -230,3 +230,22 @@ def test_animation_advances_the_cursor_and_wraps() -> None:
         seen.append(metrics(at)["t"])
     assert not at.exception
     assert seen == ["1", "2", "0", "1"]
+
+
+def _shown_table(at: AppTest) -> pd.DataFrame:
+    """The table's cells as the browser writes them (the Styler's display values)."""
+    import pyarrow as pa
+
+    shown = at.dataframe[0].proto.arrow_data.styler.display_values
+    return pa.ipc.open_stream(shown).read_all().to_pandas()
+
+
+def test_the_units_table_writes_decimals_in_the_session_language() -> None:
+    for language, mark, other in (("pt", ",", "."), ("en", ".", ",")):
+        at = open_page(STEPS, lang=language)
+        shown = _shown_table(at)
+        numbers = table(at)
+        decimal = [c for c in numbers.columns if numbers[c].dtype.kind == "f"]
+        assert decimal, "the table has decimal columns"
+        cells = [str(v) for c in decimal for v in shown[c]]
+        assert all(mark in cell and other not in cell for cell in cells), (language, cells[:4])

@@ -1,0 +1,60 @@
+"""Axes count what they count: whole time steps and training steps, and a readable log axis."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from app.charts.comparison import duel_gradient_figure, duel_loss_figure
+from app.charts.gradients import horizon_figure, time_gradient_figure
+from app.charts.hidden import hidden_heatmap, sequence_figure, unit_lines
+from app.charts.style import counts, log_ticks
+from app.charts.training import Labels, forecast_figure, grad_norm_figure, loss_figure
+
+LABELS = Labels("title", "x", "y", ("a", "b", "c"))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 11])
+def test_short_counting_axes_tick_every_whole_number(n: int) -> None:
+    assert counts(n) == {"tick0": 0, "dtick": 1}
+    assert counts(np.arange(n) + 400) == {"tick0": 0, "dtick": 1}
+
+
+def test_long_counting_axes_are_left_to_plotly_which_then_steps_by_one_two_or_five() -> None:
+    assert counts(np.arange(0, 500)) == {}
+    assert counts(np.array([np.nan, 0.0, 30.0])) == {}
+
+
+def test_a_one_row_heatmap_over_training_shows_its_step_not_halves_around_it() -> None:
+    fig = horizon_figure(np.array([400]), np.log10(np.full((1, 3), 0.1)), LABELS)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.xaxis.dtick == 1
+
+
+def test_every_time_and_step_axis_counts_in_whole_numbers() -> None:
+    steps = np.arange(3)
+    loss = np.array([1.0, 0.5, 0.2])
+    figures: list[go.Figure] = [
+        loss_figure(steps, loss, np.full(3, np.nan), LABELS),
+        grad_norm_figure(steps, loss, np.zeros(3), None, LABELS),
+        forecast_figure(loss, loss, loss, LABELS),
+        time_gradient_figure(loss, 0.5, LABELS),
+        duel_loss_figure({"rnn": (steps, loss)}, {"rnn": "RNN"}, 0.167, LABELS),
+        duel_gradient_figure({"rnn": loss}, {"rnn": "RNN"}, LABELS),
+        hidden_heatmap(np.zeros((3, 4)), 1, LABELS),
+        unit_lines(np.zeros((3, 4)), [0, 1], 1, LABELS),
+        sequence_figure(np.zeros((3, 1)), None, 1, LABELS),
+    ]
+    for fig in figures:
+        assert fig.layout.xaxis.dtick == 1, fig.layout.title.text
+
+
+def test_a_log_axis_over_less_than_two_decades_labels_one_two_five() -> None:
+    ticks = log_ticks(np.array([0.16, 0.9]))
+    assert {0.2, 0.5, 1.0} <= set(ticks["tickvals"]) and 0.3 not in ticks["tickvals"]
+    assert log_ticks(np.array([1e-6, 1.0])) == {}  # many decades: plotly's own decade ticks
+    assert log_ticks(np.array([0.16, 0.18])) == {}  # a sliver: plotly's digits are few
+    fig = duel_loss_figure(
+        {"rnn": (np.arange(50), np.linspace(1.0, 0.16, 50))}, {"rnn": "RNN"}, 0.167, LABELS
+    )
+    assert fig.layout.yaxis.tickmode == "array"
