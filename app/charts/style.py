@@ -26,10 +26,21 @@ COLORS = {
 }
 
 
+TITLE_CHARACTERS = 36  # what fits half a projector's width at the full title size
+
+
+def title_size(title: str, big: bool) -> int:
+    """A chart title never runs off its chart: plotly does not wrap titles, so on a projector a long
+    (often translated) title gets a smaller type, down to about the tick labels' size."""
+    if not big:
+        return 16
+    return max(17, min(26, int(26 * TITLE_CHARACTERS / max(len(title), 1))))
+
+
 def style_layout(title: str, big: bool = False, height: int | None = None) -> dict[str, Any]:
     """Title, fonts, margins, the legend under the plot and a stable ``uirevision``."""
     return {
-        "title": {"text": title, "font": {"size": 26 if big else 16}},
+        "title": {"text": title, "font": {"size": title_size(title, big)}},
         "font": {"size": 20 if big else 13},
         "height": height or (520 if big else 360),
         "margin": {"l": 60, "r": 20, "t": 60 if big else 45, "b": 110 if big else 90},

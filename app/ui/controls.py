@@ -12,7 +12,7 @@ from app.ui.live_slot import Slot
 from app.ui.load_meter import beat
 from app.ui.settings import load_preset
 
-SPEED_WIDTH = 300  # px: room for "full" and the largest speed at the projector's type size
+SPEED_WIDTH = 400  # px: the label on one line at the projector's type size, in Portuguese too
 
 
 def render_controls(slot: Slot, prefix: str = "train") -> None:

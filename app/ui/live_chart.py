@@ -57,7 +57,7 @@ const CONFIG = { responsive: true, displaylogo: false };
 // charts in one row agree once the page above them has settled): the room sees the whole chart
 // without scrolling, whatever the resolution. A chart that starts too low for that keeps its own
 // height. The legend under the plot keeps its distance in pixels, not in shares of the plot.
-const FIT_MIN = 280, FIT_MAX = 900, FIT_MARGIN = 12, FIT_STEP = 16;
+const FIT_MIN = 250, FIT_MAX = 900, FIT_MARGIN = 12, FIT_STEP = 16;
 function fit(host, layout) {
   const own = layout.height;
   const room = window.innerHeight - host.getBoundingClientRect().top - FIT_MARGIN;

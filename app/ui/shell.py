@@ -7,7 +7,7 @@ import streamlit as st
 
 from app.engine.presets import PRESETS
 from app.ui import lesson_lock, state
-from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, current_language, describe, t
+from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, describe, t
 from app.ui.query import lesson_links, read_link, write_link
 from app.ui.settings import HIDEABLE, load_preset
 
@@ -40,7 +40,7 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.35rem; line-height: 1.5; }
-[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
@@ -49,13 +49,32 @@ PRESENTATION_CSS = """
 """
 
 
+# Streamlit writes a few words of its own in English: the running script's Stop and the uploader's
+# button. CSS cannot reach their text, only replace how it is drawn, with the catalog's words.
+OWN_WORDS_CSS = """
+<style>
+[data-testid="stStatusWidget"] button, [data-testid="stFileUploaderDropzone"] button p {{
+  font-size: 0 !important;
+}}
+[data-testid="stStatusWidget"] button::after {{ content: "{stop}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzone"] button p::after {{ content: "{upload}"; font-size: 0.875rem; }}
+</style>
+"""
+# On a projector the running man would flicker at every refresh of a playing page.
+QUIET_STATUS_CSS = '<style>[data-testid="stStatusWidget"] { visibility: hidden; }</style>'
+
+
 def start_page() -> None:
     """Call first on every page."""
     if state.first_visit():
         read_link()
     st.html(BASE_CSS)
+    if current_language() != DEFAULT_LANGUAGE:
+        st.html(
+            OWN_WORDS_CSS.format(stop=t("shell.streamlit_stop"), upload=t("shell.streamlit_upload"))
+        )
     if state.presentation():
-        st.html(PRESENTATION_CSS)
+        st.html(PRESENTATION_CSS + QUIET_STATUS_CSS)
 
 
 def intro(text: str, caption: bool = False) -> None:

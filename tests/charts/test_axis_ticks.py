@@ -58,3 +58,13 @@ def test_a_log_axis_over_less_than_two_decades_labels_one_two_five() -> None:
         {"rnn": (np.arange(50), np.linspace(1.0, 0.16, 50))}, {"rnn": "RNN"}, 0.167, LABELS
     )
     assert fig.layout.yaxis.tickmode == "array"
+
+
+def test_a_long_title_on_a_projector_gets_smaller_type_so_it_fits_its_chart() -> None:
+    from app.charts.style import title_size
+
+    short, long = "Loss", "Gradiente através do tempo, ao longo do treino (log₁₀)"
+    assert title_size(short, big=True) == 26
+    assert 17 <= title_size(long, big=True) < 26
+    assert len(long) * title_size(long, big=True) * 0.55 < 560  # half of a 1280 px projector
+    assert title_size(long, big=False) == 16

@@ -41,3 +41,14 @@ def test_counts_and_signed_numbers_follow_the_language(monkeypatch) -> None:
     assert i18n.t("text.corpus_summary", name="x", chars=1600899, vocab=98).startswith(
         "x: 1,600,899 characters"
     )
+
+
+def test_streamlit_s_own_words_are_drawn_in_portuguese() -> None:
+    from tests.pages.conftest import open_link
+
+    def styles(lang: str) -> str:
+        at = open_link("../pages/train.py", lang=lang)
+        return " ".join(element.proto.body for element in at.get("html"))
+
+    assert 'content: "Parar"' in styles("pt") and 'content: "Enviar"' in styles("pt")
+    assert "content:" not in styles("en")  # English keeps Streamlit's own words untouched
