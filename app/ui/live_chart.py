@@ -11,10 +11,12 @@ committed, never fetched from a CDN).
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import plotly
 import plotly.graph_objects as go
 import streamlit as st
@@ -131,9 +133,23 @@ def payload(fig: go.Figure) -> str:
     a small figure's bytes and only lends it a colour sequence (kept); the page's fonts and
     background come from the page itself (JS above), as st.plotly_chart's theme does."""
     spec = json.loads(fig.to_json())
+    for trace in spec["data"]:
+        for name in ("x", "y", "z"):
+            if isinstance(trace.get(name), dict):
+                trace[name] = _single_precision(trace[name])
     layout = spec["layout"]
     template = layout.pop("template", None) or {}
     colorway = template.get("layout", {}).get("colorway")
     if colorway and "colorway" not in layout:
         layout["colorway"] = colorway
     return json.dumps(spec, separators=(",", ":"))
+
+
+def _single_precision(array: dict) -> dict:
+    """A plotly typed array of doubles as singles: half the bytes on the wire at every refresh, and
+    seven significant digits are more than a chart a few hundred pixels high can show (a loss of
+    1e-15 still fits a float32)."""
+    if array.get("dtype") != "f8":
+        return array
+    values = np.frombuffer(base64.b64decode(array["bdata"]), dtype="<f8").astype("<f4")
+    return {**array, "dtype": "f4", "bdata": base64.b64encode(values.tobytes()).decode("ascii")}

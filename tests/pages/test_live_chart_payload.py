@@ -1,0 +1,31 @@
+"""What a live chart sends at every refresh (app/ui/live_chart.py): the figure without its template,
+its numbers as single precision, nothing lost a chart could show."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+
+from app.charts.training import Labels, loss_figure
+from app.ui.live_chart import payload
+
+LABELS = Labels("loss", "step", "loss", ("train", "val"))
+
+
+def _decoded(array: dict) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+
+
+def test_a_refresh_sends_singles_that_keep_the_curve_and_half_the_bytes() -> None:
+    steps = np.arange(1, 401)
+    loss = np.exp(-steps / 50.0) + 1e-15  # down to a loss no float16 could hold
+    fig = loss_figure(steps, loss, np.full(400, np.nan), LABELS)
+    sent = json.loads(payload(fig))
+    curve = sent["data"][0]["y"]
+    assert curve["dtype"] == "f4"
+    np.testing.assert_allclose(_decoded(curve), loss, rtol=1e-6)
+    assert "template" not in sent["layout"]
+    doubles = len(fig.to_json())
+    assert len(payload(fig)) < 0.75 * doubles, (len(payload(fig)), doubles)
