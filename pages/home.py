@@ -15,11 +15,13 @@ st.latex(r"y_t = W_{hy}\, h_t + b_y")
 st.markdown(t("home.symbols"))
 st.subheader(t("home.pages"))
 for file, icon, name in (
+    ("lesson.py", ":material/school:", "lesson"),
     ("train.py", ":material/play_circle:", "train"),
     ("time_steps.py", ":material/timeline:", "steps"),
     ("gradients.py", ":material/show_chart:", "gradients"),
     ("duel.py", ":material/compare_arrows:", "duel"),
     ("text.py", ":material/edit_note:", "text"),
+    ("sentiment.py", ":material/reviews:", "sentiment"),
 ):
     st.page_link(f"../pages/{file}", label=t(f"nav.{name}"), icon=icon)
     st.caption(t(f"home.{name}_blurb"))

@@ -41,3 +41,12 @@ def test_the_answer_in_portuguese_uses_the_decimal_comma(monkeypatch) -> None:
     text = i18n.t("picked.setup", task="Seno", cell="RNN", hidden=16, optimizer="Adam", rate=0.01)
     assert text.endswith("taxa de aprendizado 0,01.")
     assert i18n.t("picked.go", page=i18n.t("nav.gradients")) == "Abrir Gradientes"
+
+
+def test_home_links_every_page_including_the_lesson_and_sentiment() -> None:
+    from tests.pages.conftest import open_page
+
+    at = open_page()
+    linked = {link.proto.page for link in at.get("page_link")}
+    for page in ("lesson", "train", "steps", "gradients", "duel", "text", "sentiment"):
+        assert any(page in target for target in linked), (page, linked)
