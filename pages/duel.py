@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.ui import state
+from app.ui.code_export import render_duel_code
 from app.ui.controls import render_controls
 from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep, why_title
 from app.ui.i18n import t
@@ -21,3 +22,4 @@ if duel is not None:
     with st.expander(why_title(duel)):
         st.markdown(t("duel.why"))
     render_sweep()
+    render_duel_code(duel)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.ui import shell, state
+from app.ui.code_export import render_run_code
 from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.saved_runs import render_save_load
@@ -21,3 +22,4 @@ if run is not None:
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_live()
     render_save_load(run)
+    render_run_code(run)

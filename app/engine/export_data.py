@@ -51,8 +51,8 @@ def _seattle(config: TaskConfig, task: Task) -> str:
     train = series[: int(len(series) * TRAIN_SHARE)]
     return (
         dedent(f'''
-        # Daily maximum temperatures in Seattle (°C), 2012 on: the first {TRAIN_SHARE:.0%} of the
-        # series (the app keeps the rest, the future, to validate on).
+        # Daily maximum temperatures in Seattle (°C) from 1 January 2012: the first {TRAIN_SHARE:.0%}
+        # of 2012-2015 (the app keeps the rest, the future, to validate on).
         SEATTLE = """
         {_numbers(repr(float(v)) for v in train)}
         """
