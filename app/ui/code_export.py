@@ -1,5 +1,5 @@
-"""The "Show me the code" expander: the current run or duel as one standalone PyTorch script, shown and offered
-as a download. Outside the live fragment: it follows the settings, not the ticks."""
+"""The "Show me the code" expander: the current run or duel as one standalone PyTorch script,
+shown and offered as a download. Outside the live fragment: it follows the settings, not the ticks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The "Show me the code" expander on the training and duel pages: the script of the current settings, shown and
-offered as a download, unchanged by training and rebuilt when a setting changes."""
+"""The "Show me the code" expander on the training and duel pages: the script of the current
+settings, shown and offered as a download, unchanged by training and rebuilt when a setting changes."""
 
 from __future__ import annotations
 
