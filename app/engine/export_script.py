@@ -28,6 +28,10 @@ OPTIMIZERS = {
 }
 
 
+# Said in the script, after the optimiser it explains.
+_FUSED = "# fused: the app's own Adam kernel, so every update agrees with the app's.\n    "
+
+
 def script_name(name: str) -> str:
     """The file a script downloads as: ``unrolled_<preset or task>.py``."""
     return f"unrolled_{name}.py"
@@ -159,26 +163,16 @@ def _task_words(name: str, task: Task) -> str:
 
 def _train_step(config: RunConfig, task: Task) -> str:
     loss = "F.mse_loss" if task.head == "regression" else "F.cross_entropy"
-    norm = ["grads = [p.grad for p in model.parameters()]"]
+    clipping = ""
     if config.clip:
-        norm[:0] = [
-            "# Clipping: a gradient longer than CLIP is scaled down to length CLIP, its direction",
-            "# kept. torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP) does the same; written",
-            "# out, the scale is computed as the app computes it, so the losses agree to the digit.",
-        ]
-        norm += [
-            "grad_norm = nn.utils.get_total_norm(grads)",
-            "if grad_norm > CLIP:",
-            "    scale = CLIP / (grad_norm.item() + 1e-6)",
-            "    for grad in grads:",
-            "        grad.mul_(scale)",
-        ]
-    else:
-        norm[:0] = [
-            "# No clipping in this run: only measure the gradient's length, to stop if it overflows.",
-        ]
-        norm += ["grad_norm = nn.utils.get_total_norm(grads)"]
-    body = "\n".join("    " + line for line in norm)
+        clipping = """
+    # Clipping: a gradient longer than CLIP is scaled down to length CLIP, its direction kept.
+    # torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP) does the same; written out, the
+    # scale is computed as the app computes it, so the losses agree to the last digit.
+    if grad_norm > CLIP:
+        scale = CLIP / (grad_norm.item() + 1e-6)
+        for grad in grads:
+            grad.mul_(scale)"""
     return f'''def train_step(model, optimizer, x, y):
     """One step: loss, gradient, clipping, update. Returns the loss and whether it stayed finite
     (the app stops a run, without updating, once its loss or gradient is no longer a number)."""
@@ -187,9 +181,11 @@ def _train_step(config: RunConfig, task: Task) -> str:
     if not math.isfinite(loss.item()):
         return loss.item(), False
     loss.backward()
-{body}
+    # The gradient's length over every parameter: an overflow stops the run.
+    grads = [p.grad for p in model.parameters()]
+    grad_norm = nn.utils.get_total_norm(grads)
     if not math.isfinite(grad_norm.item()):
-        return loss.item(), False
+        return loss.item(), False{clipping}
     optimizer.step()
     return loss.item(), True
 
@@ -212,7 +208,7 @@ def _run_loop(config: RunConfig) -> str:
     generator = torch.Generator().manual_seed(SEED)
     model = Model()
     initialise(model, HIDDEN, generator)
-    optimizer = {OPTIMIZERS[config.optimizer]}
+    {_FUSED if config.optimizer == "adam" else ""}optimizer = {OPTIMIZERS[config.optimizer]}
     for step in range(1, steps_wanted() + 1):
         x, y = draw_batch(BATCH_SIZE, generator)
         loss, finite = train_step(model, optimizer, x, y)
@@ -234,7 +230,7 @@ _DUEL_LOOP = f"""def main():
         model = Model(cell, hidden)
         initialise(model, hidden, torch.Generator().manual_seed(SEED))
         models[cell] = model
-        optimizers[cell] = {OPTIMIZERS["adam"]}
+        {_FUSED}    optimizers[cell] = {OPTIMIZERS["adam"]}
     # The batches come from a generator of their own: every model sees the very same stream.
     data_generator = torch.Generator().manual_seed(DATA_SEED)
     for step in range(1, steps_wanted() + 1):

@@ -22,6 +22,14 @@ def shown_script(at: AppTest) -> str:
     return scripts[0] + "\n"  # st.code drops the file's final newline
 
 
+def open_code(at: AppTest, key: str) -> None:
+    """Open the expander as a click would (its state lives under its key)."""
+    assert not [c for c in at.code if c.value.startswith(HEADER)]  # closed: nothing sent
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception
+
+
 def download_keys(at: AppTest) -> list[str]:
     return [button.key for button in at.get("download_button")]
 
@@ -29,7 +37,8 @@ def download_keys(at: AppTest) -> list[str]:
 def test_the_training_page_shows_the_presets_script_and_offers_it() -> None:
     at = open_page(TRAIN)
     at.selectbox(key="shell-preset").set_value("seattle").run()
-    assert not at.exception
+    assert "train-code-download" not in download_keys(at)
+    open_code(at, "train-code")
     assert "train-code-download" in download_keys(at)
     assert shown_script(at) == run_script(PRESETS["seattle"])
     assert "unrolled_seattle.py" in shown_script(at)
@@ -38,6 +47,7 @@ def test_the_training_page_shows_the_presets_script_and_offers_it() -> None:
 def test_training_leaves_the_script_alone_and_a_setting_rebuilds_it() -> None:
     at = open_page(TRAIN)
     at.selectbox(key="shell-preset").set_value("seattle").run()
+    open_code(at, "train-code")
     before = shown_script(at)
     at.button(key="train-step10").click().run()
     assert shown_script(at) == before  # the settings, not the step, make the script
@@ -49,5 +59,6 @@ def test_training_leaves_the_script_alone_and_a_setting_rebuilds_it() -> None:
 
 def test_the_duel_page_shows_the_duels_script() -> None:
     at = open_page(DUEL)
+    open_code(at, "duel-code")
     assert "duel-code-download" in download_keys(at)
     assert shown_script(at) == duel_script(DuelConfig())
