@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.ui import shell, state
+from app.ui.code_export import render_duel_code
 from app.ui.controls import render_controls
 from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep
 from app.ui.i18n import t
@@ -19,3 +20,4 @@ if duel is not None:
     render_controls(state.DUEL, prefix="duel")
     render_duel_live()
     render_sweep()
+    render_duel_code(duel)

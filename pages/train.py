@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.ui import shell, state
+from app.ui.code_export import render_run_code
 from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.saved_runs import render_save_load
@@ -22,3 +23,4 @@ if run is not None:
     # Under the charts it reads (the fragment reads its value): the room's screen goes to the charts.
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_save_load(run)
+    render_run_code(run)
