@@ -55,3 +55,18 @@ def char_held_out(
     return CharHeldOut(
         total / math.log(2) / len(targets), float(unigram / len(targets)), len(targets)
     )
+
+
+def char_unigram_bits(corpus: WordCorpus, train_text: str, max_words: int | None = None) -> float:
+    """The character unigram's bits per character on the word level's scored characters."""
+    text, start = scored_text(corpus, max_words)
+    vocab = CharVocabulary.fit(train_text)
+    targets = vocab.encode(text[start:])
+    counts = np.bincount(vocab.encode(train_text), minlength=vocab.size) + 1.0
+    return float(-np.log2(counts[targets] / counts.sum()).mean()) if len(targets) else math.nan
+
+
+def invented_share(words: list[str], known: set[str]) -> float:
+    """The share of ``words`` never seen in training: how often a character model misspells or
+    makes up a word (a word model cannot: it only writes words it has)."""
+    return sum(1 for w in words if w not in known) / len(words) if words else math.nan

@@ -85,9 +85,11 @@ class WordCorpus:
         return np.bincount(self.train_ids, minlength=self.vocab.size)
 
 
-def make_word_corpus(name: str, tokens: list[str], vocab_size: int) -> WordCorpus:
+def make_word_corpus(
+    name: str, tokens: list[str], vocab_size: int, vocab: Vocabulary | None = None
+) -> WordCorpus:
     """Tokens to ids with a vocabulary fitted on the training part only (held-out words it never
-    saw read as ``<unk>``, as new text would)."""
+    saw read as ``<unk>``, as new text would), unless one is given (a shipped model's)."""
     if len(tokens) < MIN_TOKENS:
         raise InputError(
             Problem(
@@ -97,7 +99,7 @@ def make_word_corpus(name: str, tokens: list[str], vocab_size: int) -> WordCorpu
             )
         )
     train = tokens[: int(len(tokens) * (1 - HELD_OUT))]
-    vocab = fit_vocabulary(train, vocab_size)
+    vocab = vocab or fit_vocabulary(train, vocab_size)
     return WordCorpus(name, tuple(tokens), vocab, vocab.encode(tokens), Spelling.fit(train))
 
 
