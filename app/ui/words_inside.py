@@ -11,9 +11,15 @@ from app.charts.training import Labels
 from app.charts.words import levels_figure, word_map_figure
 from app.engine.sentiment.glove import WordVectors, load_glove
 from app.engine.text.sampling import SampleConfig, generate
-from app.engine.words.compare import char_held_out, char_unigram_bits, invented_share
+from app.engine.words.compare import (
+    CharHeldOut,
+    char_held_out,
+    char_unigram_bits,
+    invented_share,
+)
+from app.engine.words.corpus import WordCorpus
 from app.engine.words.embedding import learned_vectors, nearest, word_map
-from app.engine.words.run import held_out
+from app.engine.words.run import LIVE_EVAL_WORDS, held_out
 from app.engine.words.tokens import canonical, tokenize
 from app.ui import state
 from app.ui.derived import remembered
@@ -37,35 +43,28 @@ def glove() -> WordVectors | None:
 def render_levels(subject: WordSubject) -> None:
     corpus = subject.corpus
     train_text = canonical(corpus.tokens[: corpus.split])
-    words = remembered(
-        "words_levels", subject.key, lambda: held_out(subject.model, corpus, COMPARE_WORDS)
-    )
+    if subject.run is not None:  # the numbers above its live chart, measured once per step
+        words, limit = subject.run.held_out(), LIVE_EVAL_WORDS
+    else:
+        limit = COMPARE_WORDS
+        words = remembered(
+            "words_levels", subject.key, lambda: held_out(subject.model, corpus, limit)
+        )
     shipped = state.pretrained_words()
     twin = shipped[0] if shipped is not None and corpus.name == shipped[0].config.corpus else None
     bits = {
         t("words.unigram_chars"): remembered(
             "words_char_unigram",
-            (corpus.name, len(corpus.tokens)),
-            lambda: char_unigram_bits(corpus, train_text, COMPARE_WORDS),
+            (corpus.name, len(corpus.tokens), limit),
+            lambda: char_unigram_bits(corpus, train_text, limit),
         ),
         t("words.unigram"): words.unigram_bits_per_char,
         t("words.level_words"): words.bits_per_char,
     }
     invented = math.nan
     if twin is not None:
-        chars = remembered(
-            "words_char_level",
-            corpus.name,
-            lambda: char_held_out(
-                twin.char_model, twin.char_vocab, corpus, train_text, COMPARE_WORDS
-            ),
-        )
+        chars, invented = twin_scores(twin, corpus, limit)
         bits[t("words.level_chars")] = chars.bits_per_char
-        invented = remembered(
-            "words_invented",
-            corpus.name,
-            lambda: _invented(twin, set(corpus.tokens[: corpus.split])),
-        )
     fig = levels_figure(
         bits,
         {t("words.unigram_chars"), t("words.unigram")},
@@ -77,10 +76,15 @@ def render_levels(subject: WordSubject) -> None:
     _verdict(words, bits.get(t("words.level_chars")), invented, subject)
 
 
-def _invented(twin, known: set[str]) -> float:
-    """The share of made-up words in a character-level sample at temperature 0.8."""
-    sample = generate(twin.char_model, twin.char_vocab, SampleConfig("the film is ", CHAR_SAMPLE))
-    return invented_share(tokenize(sample.text)[1:-1], known)  # the cut ends may be half words
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs={WordCorpus: lambda c: c.name})
+def twin_scores(_twin, corpus: WordCorpus, limit: int) -> tuple[CharHeldOut, float]:
+    """The shipped character model on the word level's scored characters, and the share of made-up
+    words in a sample of it at temperature 0.8: the same for every session (read-only, shared)."""
+    train_text = canonical(corpus.tokens[: corpus.split])
+    scores = char_held_out(_twin.char_model, _twin.char_vocab, corpus, train_text, limit)
+    sample = generate(_twin.char_model, _twin.char_vocab, SampleConfig("the film is ", CHAR_SAMPLE))
+    known = set(corpus.tokens[: corpus.split])
+    return scores, invented_share(tokenize(sample.text)[1:-1], known)  # the ends may be half words
 
 
 def _verdict(words, char_bits: float | None, invented: float, subject: WordSubject) -> None:

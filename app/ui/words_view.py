@@ -259,6 +259,7 @@ def sample_config(length: int | None = None) -> WordSampleConfig:
         decoding=get("words-decoding", base.decoding),
         top_k=int(get("words-top-k", base.top_k)),
         top_p=float(get("words-top-p", base.top_p)),
+        allow_unknown=bool(get("words-allow-unknown", base.allow_unknown)),
         seed=int(get(SAMPLE_SEED, 0)),
     ).check()
 

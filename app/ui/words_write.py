@@ -47,7 +47,13 @@ def render_write(subject: WordSubject) -> None:
         cols[0].number_input(t("words.top_k"), low, high, base.top_k, key="words-top-k")
     if decoding == "nucleus":
         cols[0].slider(t("words.top_p"), 0.05, 1.0, base.top_p, step=0.05, key="words-top-p")
-    cols[1].button(
+    cols[1].toggle(
+        t("words.allow_unknown"),
+        base.allow_unknown,
+        key="words-allow-unknown",
+        help=t("words.allow_unknown_help"),
+    )
+    cols[2].button(
         t("text.resample"), key="words-resample", on_click=_next_seed, icon=":material/casino:"
     )
     sample = current_sample(subject)

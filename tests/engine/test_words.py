@@ -14,11 +14,7 @@ from hypothesis import strategies as st
 from app.engine.problems import InputError
 from app.engine.words.corpus import Spelling, make_word_corpus
 from app.engine.words.run import WordConfig, WordRun, held_out, next_word_probabilities
-from app.engine.words.sampling import (
-    WordSampleConfig,
-    allowed_distribution,
-    generate,
-)
+from app.engine.words.sampling import WordSampleConfig, allowed_distribution, choose, generate
 from app.engine.words.tokens import (
     PAD,
     UNK,
@@ -129,26 +125,37 @@ def test_sampling_near_zero_temperature_is_greedy() -> None:
 def test_top_k_and_nucleus_draw_only_allowed_words(
     k: int, p: float, temperature: float, seed: int
 ) -> None:
-    logits = torch.randn(50, generator=torch.Generator().manual_seed(seed)) * 3
+    logits = np.random.default_rng(seed).normal(size=50) * 3
     top_k = allowed_distribution(
         logits, WordSampleConfig(decoding="top_k", top_k=k, temperature=temperature)
     )
-    ranked = torch.argsort(logits[1:], descending=True) + 1  # <pad> (0) never
-    assert set(torch.nonzero(top_k).ravel().tolist()) == set(ranked[:k].tolist())
+    ranked = np.argsort(-logits[2:], kind="stable") + 2  # <pad> (0) and <unk> (1) never
+    assert set(np.flatnonzero(top_k)) == set(ranked[:k])
     nucleus = allowed_distribution(
         logits, WordSampleConfig(decoding="nucleus", top_p=p, temperature=temperature)
     )
-    kept = torch.nonzero(nucleus).ravel()
+    kept = np.flatnonzero(nucleus)
     full = allowed_distribution(
         logits, WordSampleConfig(decoding="sampled", temperature=temperature)
     )
-    ordered = torch.sort(full, descending=True).values
+    ordered = np.sort(full)[::-1]
     # The fewest words whose mass reaches p: without the last one kept, the mass falls short.
-    assert float(ordered[: len(kept)].sum()) >= p - 1e-9
-    assert float(ordered[: len(kept) - 1].sum()) < p
-    assert set(kept.tolist()) == set(torch.argsort(full, descending=True)[: len(kept)].tolist())
-    for probs in (top_k, nucleus):
-        assert float(probs.sum()) == pytest.approx(1.0) and probs[PAD] == 0
+    assert ordered[: len(kept)].sum() >= p - 1e-9
+    assert ordered[: len(kept) - 1].sum() < p
+    assert set(kept) == set(np.argsort(-full, kind="stable")[: len(kept)])
+    for probs in (top_k, nucleus, full):
+        assert probs.sum() == pytest.approx(1.0) and probs[PAD] == 0 and probs[UNK] == 0
+    with_unknown = WordSampleConfig(decoding="sampled", allow_unknown=True)
+    assert allowed_distribution(logits, with_unknown)[UNK] > 0
+
+
+def test_a_draw_keeps_to_the_allowed_words() -> None:
+    logits = np.random.default_rng(0).normal(size=50) * 3
+    config = WordSampleConfig(decoding="top_k", top_k=3)
+    allowed = set(np.flatnonzero(allowed_distribution(logits, config)))
+    rng = np.random.default_rng(1)
+    drawn = {choose(logits, config, rng) for _ in range(300)}
+    assert drawn == allowed  # all three come up, nothing else does
 
 
 def test_bad_settings_are_refused_with_reasons() -> None:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
 from app.engine.problems import InputError, Problem
 from app.engine.ranges import choice_problems, range_problems
-from app.engine.words.tokens import PAD, Vocabulary, tokenize
+from app.engine.words.tokens import PAD, UNK, Vocabulary, tokenize
 from models.sequence import SequenceModel
 
 DECODINGS = ("sampled", "top_k", "nucleus", "greedy")
@@ -33,6 +32,7 @@ class WordSampleConfig:
     decoding: str = "nucleus"
     top_k: int = 20
     top_p: float = 0.9
+    allow_unknown: bool = False  # <unk> is a real prediction (held-out scores count it) but no word
     seed: int = 0
 
     def check(self) -> WordSampleConfig:
@@ -64,13 +64,13 @@ def generate(model: SequenceModel, vocab: Vocabulary, config: WordSampleConfig) 
     config = config.check()
     prompt = tokenize(config.prompt) or ["."]  # an empty prompt starts a fresh sentence
     ids = torch.as_tensor(vocab.encode(prompt)).unsqueeze(0)  # (1, prompt)
-    generator = torch.Generator().manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
     written: list[int] = []
     with torch.no_grad():
         hidden, state = model.core(model.encode(ids))
         logits = model.head(hidden[:, -1])  # (1, vocab)
         for _ in range(config.length):
-            index = choose(logits[0], config, generator)
+            index = choose(logits[0].numpy(), config, rng)
             written.append(index)
             hidden, state = model.core(model.encode(torch.tensor([[index]])), state)
             logits = model.head(hidden[:, -1])
@@ -79,37 +79,46 @@ def generate(model: SequenceModel, vocab: Vocabulary, config: WordSampleConfig) 
     )
 
 
-def choose(logits: torch.Tensor, config: WordSampleConfig, generator: torch.Generator) -> int:
+def choose(logits: np.ndarray, config: WordSampleConfig, rng: np.random.Generator) -> int:
+    """One word: the likeliest allowed (greedy), or a draw from ``allowed_distribution``.
+    In numpy: a word costs a few small array operations, not a dozen torch calls."""
     if config.decoding == "greedy":
-        masked = logits.clone()
-        masked[PAD] = -float("inf")
+        masked = logits.astype(np.float64)
+        masked[_banned(config)] = -np.inf
         return int(masked.argmax())
     probs = allowed_distribution(logits, config)
-    return int(torch.multinomial(probs, 1, generator=generator))
+    cumulative = np.cumsum(probs)
+    return int(
+        min(
+            np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"), len(probs) - 1
+        )
+    )
 
 
-def allowed_distribution(logits: torch.Tensor, config: WordSampleConfig) -> torch.Tensor:
+def allowed_distribution(logits: np.ndarray, config: WordSampleConfig) -> np.ndarray:
     """The distribution a draw uses: softmax(logits / T) over the words the decoding allows
-    (``<pad>`` never), renormalised; in float64 so a tiny temperature sharpens, never overflows."""
-    scaled = logits.double() / config.temperature
-    scaled[PAD] = -float("inf")
-    probs = F.softmax(scaled, dim=-1)
+    (``<pad>`` never, ``<unk>`` only when asked), renormalised; in float64 so that a tiny
+    temperature sharpens the softmax instead of overflowing it."""
+    scaled = np.asarray(logits, dtype=np.float64) / config.temperature
+    scaled[_banned(config)] = -np.inf
+    scaled -= scaled.max()
+    probs = np.exp(scaled)
+    probs /= probs.sum()
     if config.decoding == "top_k":
-        keep = torch.topk(probs, min(config.top_k, int((probs > 0).sum()))).indices
-        probs = _only(probs, keep)
+        k = min(config.top_k, int((probs > 0).sum()))
+        probs = _only(probs, np.argpartition(-probs, k - 1)[:k])
     elif config.decoding == "nucleus":
-        ordered, order = torch.sort(probs, descending=True)
-        before = torch.cumsum(ordered, dim=0) - ordered  # mass of the words ranked above each
+        order = np.argsort(-probs, kind="stable")
+        before = np.cumsum(probs[order]) - probs[order]  # mass of the words ranked above each
         probs = _only(probs, order[before < config.top_p])  # the first always stays
     return probs
 
 
-def _only(probs: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
-    kept = torch.zeros_like(probs)
+def _banned(config: WordSampleConfig) -> list[int]:
+    return [PAD] if config.allow_unknown else [PAD, UNK]
+
+
+def _only(probs: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    kept = np.zeros_like(probs)
     kept[keep] = probs[keep]
     return kept / kept.sum()
-
-
-def allowed_words(probs: np.ndarray) -> int:
-    """How many words a distribution can still draw."""
-    return int((probs > 0).sum())
