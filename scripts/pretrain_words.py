@@ -2,7 +2,7 @@
 sentences, and beside it a character LSTM trained on the same text for the same number of steps,
 so the page can compare the two levels on the same held-out characters.
 
-    python scripts/pretrain_words.py                 # ~3000 steps each, about 6 minutes on one core
+    python scripts/pretrain_words.py                 # 3000 steps each, about 5 minutes of CPU on one core
     python scripts/pretrain_words.py --steps 50 --out /tmp/try.pt   # a quick check of the pipeline
 
 Deterministic: fixed corpus and split, every draw from the runs' seeded generators.

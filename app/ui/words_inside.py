@@ -59,12 +59,12 @@ def render_levels(subject: WordSubject) -> None:
             lambda: char_unigram_bits(corpus, train_text, limit),
         ),
         t("words.unigram"): words.unigram_bits_per_char,
-        t("words.level_words"): words.bits_per_char,
+        t("words.bar_words"): words.bits_per_char,
     }
     invented = math.nan
     if twin is not None:
         chars, invented = twin_scores(twin, corpus, limit)
-        bits[t("words.level_chars")] = chars.bits_per_char
+        bits[t("words.bar_chars")] = chars.bits_per_char
     fig = levels_figure(
         bits,
         {t("words.unigram_chars"), t("words.unigram")},
@@ -73,7 +73,7 @@ def render_levels(subject: WordSubject) -> None:
     )
     st.plotly_chart(localised(fig), key="words-levels-chart", width="stretch")
     st.markdown(t("words.levels_how"))
-    _verdict(words, bits.get(t("words.level_chars")), invented, subject)
+    _verdict(words, bits.get(t("words.bar_chars")), invented, subject)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs={WordCorpus: lambda c: c.name})

@@ -92,11 +92,11 @@ def test_both_levels_on_one_scale_and_the_embedding_beside_glove() -> None:
     at = words_link()
     levels = figure(at, "Bits per character on the same")
     names = levels["data"][0]["x"]
-    assert {"Character frequencies", "Word frequencies", "Words"} <= set(names)
+    assert {"Character frequencies", "Word frequencies", "Word LSTM"} <= set(names)
     bits = dict(zip(names, values(levels["data"][0]["y"]), strict=True))
-    if "Characters" in names:  # the shipped word model and its character twin
-        assert bits["Words"] < bits["Word frequencies"] < bits["Character frequencies"]
-        assert bits["Characters"] < bits["Character frequencies"]
+    if "Character LSTM" in names:  # the shipped word model and its character twin
+        assert bits["Word LSTM"] < bits["Word frequencies"] < bits["Character frequencies"]
+        assert bits["Character LSTM"] < bits["Character frequencies"]
         assert any("Spelling" in m.value for m in at.markdown)
     assert any("Unknown words" in m.value for m in at.markdown)
     glove_list = next(m.value for m in at.markdown if m.value.startswith("- ") and "(0." in m.value)
