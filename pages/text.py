@@ -1,5 +1,6 @@
-"""Character-level text: a model learns to write, and single units of it turn out to track quotes,
-brackets or the position in a line."""
+"""Text, one character or one word at a time: a model learns to write; inside a character model
+single units track quotes, brackets or the position in a line; a word model's embedding puts
+similar words together, and both levels are measured on the same held-out characters."""
 
 import streamlit as st
 
@@ -15,43 +16,64 @@ from app.ui.text_view import (
     render_text_settings,
 )
 from app.ui.text_write import render_write
+from app.ui.words_page import render_words_page
+from app.ui.words_view import render_level_choice, render_word_settings
 
-st.title(t("text.title"))
-st.markdown(t("text.intro"))
+level_box = st.container()  # the level is chosen under the title, which names it
+with level_box:
+    title, intro = st.empty(), st.empty()
+    level = render_level_choice()
+title.title(t("text.title") if level == "chars" else t("words.title"))
+intro.markdown(t("text.intro") if level == "chars" else t("words.intro"))
 with st.sidebar:
     st.header(t("text.settings"))
-    render_text_settings()
-shipped = state.pretrained()
-choice = st.radio(
-    t("text.model_choice"),
-    ("pretrained", "live") if shipped is not None else ("live",),
-    key="text-model",
-    horizontal=True,
-    format_func=lambda name: t(f"text.model_{name}"),
-)
-run = state.TEXT.get() if choice == "live" else None  # before the notices: it may queue one
-show_notices()
-subject = None
-if choice == "pretrained" and shipped is not None:
-    checkpoint, corpus = shipped
-    st.caption(t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info))
-    subject = Subject(checkpoint.model, corpus)
-    title = t("text.corpus_python")
-elif run is not None:
-    render_controls(state.TEXT, prefix="text")
-    render_text_live()
-    subject = Subject(run.model, run.corpus, run)
-    title = t(f"text.corpus_{run.config.corpus}")
-    st.caption(t("text.inside_step", step=run.step))
-if subject is not None:
-    with subject.reading():
-        render_corpus_summary(subject.corpus, title)
-        write, units, held_out = st.tabs(
-            [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+    if level == "chars":
+        render_text_settings()
+    else:
+        render_word_settings()
+
+
+def characters() -> None:
+    """The character level: the shipped model or one trained live, and its three tabs."""
+    shipped = state.pretrained()
+    choice = st.radio(
+        t("text.model_choice"),
+        ("pretrained", "live") if shipped is not None else ("live",),
+        key="text-model",
+        horizontal=True,
+        format_func=lambda name: t(f"text.model_{name}"),
+    )
+    run = state.TEXT.get() if choice == "live" else None  # before the notices: it may queue one
+    show_notices()
+    subject = None
+    if choice == "pretrained" and shipped is not None:
+        checkpoint, corpus = shipped
+        st.caption(
+            t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info)
         )
-        with write:
-            render_write(subject)
-        with units:
-            render_units(subject)
-        with held_out:
-            render_held_out(subject)
+        subject = Subject(checkpoint.model, corpus)
+        title = t("text.corpus_python")
+    elif run is not None:
+        render_controls(state.TEXT, prefix="text")
+        render_text_live()
+        subject = Subject(run.model, run.corpus, run)
+        title = t(f"text.corpus_{run.config.corpus}")
+        st.caption(t("text.inside_step", step=run.step))
+    if subject is not None:
+        with subject.reading():
+            render_corpus_summary(subject.corpus, title)
+            write, units, held_out = st.tabs(
+                [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+            )
+            with write:
+                render_write(subject)
+            with units:
+                render_units(subject)
+            with held_out:
+                render_held_out(subject)
+
+
+if level == "words":
+    render_words_page()
+else:
+    characters()

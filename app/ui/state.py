@@ -24,6 +24,11 @@ from app.engine.tasks import UPLOAD_NAME
 from app.engine.text.checkpoint import Pretrained, load_checkpoint
 from app.engine.text.corpus import Corpus, builtin_corpus, make_corpus, python_source
 from app.engine.text.run import TextConfig, TextRun
+from app.engine.words.checkpoint import PretrainedWords
+from app.engine.words.checkpoint import load_checkpoint as load_word_checkpoint
+from app.engine.words.corpus import WordCorpus, builtin_tokens, make_word_corpus
+from app.engine.words.run import WordConfig, WordRun
+from app.engine.words.tokens import tokenize
 from app.ui.derived import remembered
 from app.ui.live_slot import Slot
 from app.ui.sentiment_data import build_sentiment_run
@@ -152,6 +157,8 @@ def set_own_text(text: str) -> None:
     st.session_state[_OWN_TEXT] = make_corpus("own", text)
     if TEXT.config().corpus == "own":
         TEXT.reset()
+    if WORDS.config().corpus == "own":
+        WORDS.reset()
 
 
 def _build_text_run(config: TextConfig) -> TextRun:
@@ -164,12 +171,51 @@ def _build_text_run(config: TextConfig) -> TextRun:
     return TextRun(config, corpus)
 
 
+# Word-level text (the same page): shared corpora per vocabulary size, the shipped word model.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def shared_word_corpus(name: str, vocab_size: int) -> WordCorpus:
+    """A built-in corpus in a vocabulary of ``vocab_size``: read-only, shared between sessions."""
+    return make_word_corpus(name, list(builtin_tokens(name)), vocab_size)
+
+
+@st.cache_resource(show_spinner=False)
+def pretrained_words() -> tuple[PretrainedWords, WordCorpus] | None:
+    """The shipped word model (with its character twin) and the reviews in its vocabulary; None
+    when the file is missing. Only ever read: its parameters take no gradients."""
+    try:
+        model = load_word_checkpoint()
+    except InputError:
+        return None
+    tokens = list(builtin_tokens(model.config.corpus))
+    return model, make_word_corpus(model.config.corpus, tokens, model.vocab.size, model.vocab)
+
+
+def word_corpus(config: WordConfig) -> WordCorpus:
+    """The corpus a word run of ``config`` reads (InputError: no own text yet, or too few words)."""
+    if config.corpus != "own":
+        return shared_word_corpus(config.corpus, config.vocab_size)
+    own = own_corpus()
+    if own is None:
+        raise InputError(Problem("problem.text_missing", "give the model a text to learn first"))
+    return remembered(
+        "own_word_corpus",
+        config.vocab_size,
+        lambda: make_word_corpus("own", tokenize(own.text), config.vocab_size),
+        owner=own,
+    )
+
+
+def _build_word_run(config: WordConfig) -> WordRun:
+    return WordRun(config, word_corpus(config))
+
+
 # The session's live things: the run (training, steps and gradients pages), the duel, the
-# character model and the review classifier. A new live thing adds one line here and provides a
+# character model, the word model and the review classifier. A new live thing adds one line here and provides a
 # Live in app/engine.
 RUN: Slot[Run] = Slot("run", RunConfig, _build_run, notify)
 DUEL: Slot[Duel] = Slot("duel", DuelConfig, Duel, notify)
 TEXT: Slot[TextRun] = Slot("text", TextConfig, _build_text_run, notify)
+WORDS: Slot[WordRun] = Slot("words", WordConfig, _build_word_run, notify)  # the text page, by words
 SENTIMENT: Slot[SentimentRun] = Slot("sentiment", SentimentConfig, build_sentiment_run, notify)
 ORDER: Slot[OrderDemo] = Slot("order", OrderConfig, OrderDemo, notify)  # the lesson: order matters
 KERAS: Slot[KerasExample] = Slot("keras", KerasConfig, KerasExample, notify)  # the lesson's example

@@ -41,7 +41,7 @@ def render_text_settings() -> None:
         format_func=lambda name: t(f"text.corpus_{name}"),
     )
     if corpus == "own":
-        _render_own_text()
+        render_own_text()
     cell = st.radio(
         t("setting.cell"),
         ("rnn", "lstm", "gru"),
@@ -94,7 +94,7 @@ def render_text_settings() -> None:
     )
 
 
-def _render_own_text() -> None:
+def render_own_text() -> None:
     """Paste or upload: a bad text gets a message (kept while the bad file stays) and changes nothing."""
     limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
     file = st.file_uploader(

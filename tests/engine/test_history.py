@@ -190,6 +190,7 @@ def test_every_column_the_app_reads_is_declared_by_its_owner():
     from app.engine.run import COLUMNS as RUN_COLUMNS
     from app.engine.sentiment.run import COLUMNS as SENTIMENT_COLUMNS
     from app.engine.text.run import COLUMNS as TEXT_COLUMNS
+    from app.engine.words.run import COLUMNS as WORD_COLUMNS
     from tests.conftest import ROOT
 
     pattern = re.compile(r"""history\.(?:array|last)\(\s*["']([^"']+)["']""")
@@ -198,6 +199,8 @@ def test_every_column_the_app_reads_is_declared_by_its_owner():
         columns = (
             SENTIMENT_COLUMNS
             if "sentiment" in path.name
+            else WORD_COLUMNS
+            if path.name.startswith(("words_", "bench_words"))
             else TEXT_COLUMNS
             if path.name in text_files
             else RUN_COLUMNS

@@ -18,6 +18,8 @@ from app.engine.saving import load_run, save_run
 from app.engine.tasks import TaskConfig
 from app.engine.text.corpus import builtin_corpus
 from app.engine.text.run import TextConfig, TextRun
+from app.engine.words.corpus import make_word_corpus
+from app.engine.words.run import WordConfig, WordRun
 
 THRESHOLD = 1e-3  # far below any first gradient here, so every step clips
 
@@ -37,7 +39,12 @@ def clipped_duel_run() -> Learner:
     return run
 
 
-LEARNERS = [clipped_run, clipped_text_run, clipped_duel_run]
+def clipped_word_run() -> Learner:
+    config = WordConfig(corpus="own", vocab_size=50, hidden_size=16, seq_len=8, clip=THRESHOLD)
+    return WordRun(config, make_word_corpus("own", ("a b c d e f g h " * 100).split(), 50))
+
+
+LEARNERS = [clipped_run, clipped_text_run, clipped_duel_run, clipped_word_run]
 
 
 def reference_step(learner: Learner, x: torch.Tensor, y: torch.Tensor, clip: float | None):

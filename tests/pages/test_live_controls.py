@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import TRAIN, open_page, steps
+from tests.pages.conftest import TRAIN, open_link, open_page, steps
 
 LIVE_PAGES = [
     (TRAIN, "train"),
@@ -15,16 +15,23 @@ LIVE_PAGES = [
 ]
 
 
-def open_live(page: str) -> AppTest:
+def open_live(page: str, prefix: str) -> AppTest:
+    if prefix == "words":  # the text page's word level, from its link
+        at = open_link(page, mode="words")
+        at.radio(key="words-model").set_value("live").run()
+        return at
     at = open_page(page)
     if page.endswith("text.py"):
         at.radio(key="text-model").set_value("live").run()
     return at
 
 
-@pytest.mark.parametrize(("page", "prefix"), [*LIVE_PAGES, ("../pages/text.py", "text")])
+@pytest.mark.parametrize(
+    ("page", "prefix"),
+    [*LIVE_PAGES, ("../pages/text.py", "text"), ("../pages/text.py", "words")],
+)
 def test_step_pauses_a_playing_run(page: str, prefix: str) -> None:
-    at = open_live(page)
+    at = open_live(page, prefix)
     at.button(key=f"{prefix}-play").click().run()
     assert at.button(key=f"{prefix}-pause")  # playing
     played = steps(at)

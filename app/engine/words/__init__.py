@@ -1,0 +1,1 @@
+"""Word-level language models: a vocabulary of frequent words, an embedding, a recurrent core."""

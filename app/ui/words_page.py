@@ -1,0 +1,64 @@
+"""The text page at the word level: the shipped word model or one trained live, its vocabulary,
+and the tabs that write, compare the two levels and look at the embedding."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.controls import render_controls
+from app.ui.i18n import number, t
+from app.ui.shell import show_notices
+from app.ui.words_inside import render_embedding, render_levels
+from app.ui.words_view import WordSubject, render_corpus_summary, render_words_live
+from app.ui.words_write import render_write
+
+
+def render_words_page() -> None:
+    shipped = state.pretrained_words()
+    choice = st.radio(
+        t("text.model_choice"),
+        ("pretrained", "live") if shipped is not None else ("live",),
+        key="words-model",
+        horizontal=True,
+        format_func=lambda name: t(f"words.model_{name}"),
+    )
+    run = state.WORDS.get() if choice == "live" else None  # before the notices: it may queue one
+    show_notices()
+    subject = None
+    if choice == "pretrained" and shipped is not None:
+        checkpoint, corpus = shipped
+        info = checkpoint.info
+        st.caption(
+            t(
+                "words.pretrained_info",
+                hidden=checkpoint.config.hidden_size,
+                vocab=checkpoint.vocab.size,
+                steps=info.get("steps", 0),
+                seconds=info.get("seconds", 0),
+                bits=number(float(info.get("bits_per_char", 0)), ".2f"),
+                char_bits=number(float(info.get("char_bits_per_char", 0)), ".2f"),
+            )
+        )
+        subject = WordSubject(checkpoint.model, corpus)
+    elif run is not None:
+        render_controls(state.WORDS, prefix="words")
+        render_words_live()
+        subject = WordSubject(run.model, run.corpus, run)
+        st.caption(t("text.inside_step", step=run.step))
+    if subject is None:
+        return
+    # Hold the live model while reading it: the fragment's thread may be training it.
+    with subject.run.lock if subject.run is not None else nullcontext():
+        render_corpus_summary(subject.corpus)
+        write, levels, embedding = st.tabs(
+            [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")]
+        )
+        with write:
+            render_write(subject)
+        with levels:
+            render_levels(subject)
+        with embedding:
+            render_embedding(subject)
