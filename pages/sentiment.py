@@ -1,5 +1,5 @@
 """Sentiment of movie reviews: from text to tensors, a classifier learning live with its held-out
-scores, reading a review word by word, probe sentences, class imbalance and word vectors."""
+scores, reading a review word by word, probe sentences, class imbalance, word vectors and a map of words."""
 
 import streamlit as st
 
@@ -8,6 +8,7 @@ from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.sentiment_data import shared_vectors
 from app.ui.sentiment_inside import render_imbalance, render_probes, render_reading, render_vectors
+from app.ui.sentiment_map import render_word_map
 from app.ui.sentiment_view import chosen_text, render_live, render_settings, render_tensors
 from app.ui.shell import show_notices
 
@@ -42,3 +43,4 @@ if run is not None:
             render_imbalance(run, vectors)
         with words:
             render_vectors(vectors)
+            render_word_map(run)

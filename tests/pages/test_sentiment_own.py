@@ -1,0 +1,89 @@
+"""The sentiment page with the shipped model and the user's own texts, through AppTest: the pretrained
+model reads and scores the probes before anyone trains; a Portuguese CSV trains from scratch and the
+page says why; a bad upload is refused with its message and loses the good one loaded before."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.engine.sentiment.reading import PROBES
+from app.ui import i18n
+from app.ui.i18n import catalog
+from tests.conftest import ROOT
+from tests.pages.conftest import open_page, steps
+from tests.pages.test_sentiment_page import SENTIMENT, chart, frame
+
+PORTUGUESE = (ROOT / "tests" / "data" / "avaliacoes_pt.csv").read_bytes()
+
+
+def shown(at: AppTest) -> list[str]:
+    return [e.value for kind in ("error", "warning", "success", "info") for e in at.get(kind)]
+
+
+def test_pretrained_model_reads_and_scores_probes_before_any_training() -> None:
+    at = open_page(SENTIMENT)
+    words = catalog("en")
+    assert steps(at) == 0 and at.radio(key="sentiment-reader").value == "pretrained"
+    caption = " ".join(c.value for c in at.caption)
+    assert "scripts/pretrain_sentiment.py" in caption and "F1" in caption
+    reading = chart(at, "sentiment-reading-chart")
+    p = np.frombuffer(base64.b64decode(reading["data"][0]["y"]["bdata"]), dtype=np.float32)
+    assert len(p) > 2 and p.std() > 0.02  # a trained reader's P moves with the words
+    probes = frame(at, words["sentiment.probe"])
+    assert len(probes) == len(PROBES) and probes.shape[1] == 6  # text, expected, 2 x (P, right)
+    at.radio(key="sentiment-reader").set_value("live").run()
+    assert not at.exception
+    assert at.query_params["reader"] == "live"  # the link keeps the choice
+
+
+def own_page(language: str = "en") -> AppTest:
+    at = open_page(SENTIMENT, lang=language)
+    at.radio(key="sentiment-source").set_value("own").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_portuguese_csv_trains_from_scratch_and_the_page_says_why(monkeypatch) -> None:
+    monkeypatch.setattr(i18n, "current_language", lambda: "pt")
+    at = own_page("pt")
+    words = catalog("pt")
+    assert words["sent2.upload_waiting"] in shown(at)
+    at.sidebar.file_uploader(key="sentiment-upload").upload("avaliacoes.csv", PORTUGUESE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = " ".join(shown(at))
+    assert "positivo → positiva" in messages and "negativo → negativa" in messages
+    assert "não cobrem o português" in messages and "aprendido do zero" in messages
+    assert at.radio(key="sentiment-embedding-own").value == "scratch"
+    assert at.radio(key="sentiment-embedding-own").disabled
+    at.button(key="sentiment-step10").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert steps(at) == 10
+    confusion = chart(at, "sentiment-confusion-chart")
+    assert sum(int(n) for row in confusion["data"][0]["text"] for n in row) == 8  # held-out fifth
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"texto,autor\nbom filme,ana\nfilme ruim,rui\n", "problem.reviews_no_label"),
+        (b"texto,label\n" + b"\n".join(b"filme %d,pos" % k for k in range(12)), "one_class"),
+        (bytes(range(256)) * 8, "problem.csv_binary"),
+    ],
+)
+def test_a_bad_upload_is_refused_and_keeps_the_good_one(data: bytes, key: str) -> None:
+    at = own_page()
+    at.sidebar.file_uploader(key="sentiment-upload").upload("bom.csv", PORTUGUESE).run()
+    at.button(key="sentiment-step").click().run()
+    assert steps(at) == 1
+    at.sidebar.file_uploader(key="sentiment-upload").upload("ruim.csv", data).run()
+    assert not at.exception, [e.value for e in at.exception]
+    words = catalog("en")
+    wanted = words[key if key.startswith("problem.") else f"problem.reviews_{key}"]
+    errors = [e.value for e in at.error]
+    assert any(wanted.split("{")[0][:30] in e for e in errors), errors
+    assert any("bom.csv" in s for s in shown(at))  # the good file is still the session's
+    assert steps(at) == 1  # and its run goes on
