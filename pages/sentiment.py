@@ -40,7 +40,7 @@ if run is not None:
         with probes:
             render_probes(run)
         with imbalance:
-            render_imbalance(run, vectors)
+            render_imbalance(run)
         with words:
             render_vectors(vectors)
             render_word_map(run)

@@ -114,7 +114,7 @@ def render_probes(run: SentimentRun) -> None:
     st.markdown(t("sentiment.probes_honest"))
 
 
-def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
+def render_imbalance(run: SentimentRun) -> None:
     big = state.presentation()
     result = run.evaluation()
     rare = t(f"sentiment.label_{result.rare_label}")
@@ -146,7 +146,14 @@ def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
     )
     st.plotly_chart(localised(fig), key="sentiment-pr-chart", width="stretch")
     config = run.config
-    key = (config.source, config.embedding, config.positive_share, config.max_len)
+    # The corpus's texts too: two uploaded files are both "own".
+    key = (
+        config.source,
+        hash(run.corpus.texts),
+        config.embedding,
+        config.positive_share,
+        config.max_len,
+    )
     st.markdown(t("sentiment.remedies_intro", steps=REMEDY_STEPS))
     if st.button(
         t("sentiment.measure_remedies"), key="sentiment-measure", icon=":material/science:"
@@ -155,7 +162,7 @@ def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
             "sentiment_remedies",
             key,
             lambda: compare_remedies(
-                replace(config, cell="mean"), run.corpus, vectors, REMEDY_STEPS
+                replace(config, cell="mean"), run.corpus, run.vectors, REMEDY_STEPS
             ),
         )
     effect = peek("sentiment_remedies", key)

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.engine.csv_series import MAX_BYTES
 from app.engine.sentiment.reading import PROBES
-from app.ui import i18n
+from app.ui import i18n, sentiment_inside, sentiment_upload
 from app.ui.i18n import catalog
 from tests.conftest import ROOT
 from tests.pages.conftest import open_page, steps
@@ -35,6 +36,11 @@ def test_pretrained_model_reads_and_scores_probes_before_any_training() -> None:
     assert len(p) > 2 and p.std() > 0.02  # a trained reader's P moves with the words
     probes = frame(at, words["sentiment.probe"])
     assert len(probes) == len(PROBES) and probes.shape[1] == 6  # text, expected, 2 x (P, right)
+    word_map = chart(at, "sentiment-map-chart")
+    mapped = [w for trace in word_map["data"] for w in trace["text"]]
+    assert (
+        len(mapped) >= 300 and "good" in mapped and "GloVe" in word_map["layout"]["title"]["text"]
+    )
     at.radio(key="sentiment-reader").set_value("live").run()
     assert not at.exception
     assert at.query_params["reader"] == "live"  # the link keeps the choice
@@ -52,6 +58,7 @@ def test_portuguese_csv_trains_from_scratch_and_the_page_says_why(monkeypatch) -
     at = own_page("pt")
     words = catalog("pt")
     assert words["sent2.upload_waiting"] in shown(at)
+    assert at.sidebar.file_uploader(key="sentiment-upload").proto.max_upload_size_mb == 5
     at.sidebar.file_uploader(key="sentiment-upload").upload("avaliacoes.csv", PORTUGUESE).run()
     assert not at.exception, [e.value for e in at.exception]
     messages = " ".join(shown(at))
@@ -64,6 +71,21 @@ def test_portuguese_csv_trains_from_scratch_and_the_page_says_why(monkeypatch) -
     assert steps(at) == 10
     confusion = chart(at, "sentiment-confusion-chart")
     assert sum(int(n) for row in confusion["data"][0]["text"] for n in row) == 8  # held-out fifth
+    word_map = chart(at, "sentiment-map-chart")  # the embedding this run learns, its own words
+    assert "filme" in [w for trace in word_map["data"] for w in trace["text"]]
+    assert "do zero" in word_map["layout"]["title"]["text"]
+    monkeypatch.setattr(sentiment_inside, "REMEDY_STEPS", 3)  # the remedies on the file's own words
+    at.button(key="sentiment-measure").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(chart(at, "sentiment-remedies-chart")["data"][0]["x"]) == 4
+
+
+def test_a_file_too_large_is_refused_before_it_is_read() -> None:
+    def never() -> bytes:
+        raise AssertionError("the bytes of a file over the limit were asked for")
+
+    problems = sentiment_upload.take_file("huge.csv", MAX_BYTES + 1, never)
+    assert [p.key for p in problems] == ["problem.csv_size"]
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,7 @@ class SentimentRun(Learner):
         if corpus.vocab != vectors.vocab:
             raise ValueError("the corpus must be encoded with the word vectors' vocabulary")
         self.corpus = corpus
+        self.vectors = vectors  # the rows of corpus.vocab the embedding started from
         # The class shares depend on the setting, never on the run's seed: every seed of a
         # setting learns from and is judged on the same reviews.
         split = np.random.default_rng(SPLIT_SEED)
