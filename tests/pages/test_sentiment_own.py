@@ -15,7 +15,7 @@ from app.engine.sentiment.reading import PROBES
 from app.ui import i18n, sentiment_inside, sentiment_upload
 from app.ui.i18n import catalog
 from tests.conftest import ROOT
-from tests.pages.conftest import open_page, steps
+from tests.pages.conftest import open_link, open_page, steps
 from tests.pages.test_sentiment_page import SENTIMENT, chart, frame
 
 PORTUGUESE = (ROOT / "tests" / "data" / "avaliacoes_pt.csv").read_bytes()
@@ -109,3 +109,16 @@ def test_a_bad_upload_is_refused_and_keeps_the_good_one(data: bytes, key: str) -
     assert any(wanted.split("{")[0][:30] in e for e in errors), errors
     assert any("bom.csv" in s for s in shown(at))  # the good file is still the session's
     assert steps(at) == 1  # and its run goes on
+
+
+def test_a_link_opens_the_same_classifier_and_keeps_it() -> None:
+    at = open_link(SENTIMENT, sentiment_cell="gru", sentiment_hidden_size="32", sentiment_seed="x")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="sentiment-cell").value == "gru"
+    assert at.number_input(key="sentiment-hidden").value == 32
+    assert any("seed" in w.value.lower() for w in at.warning)  # the value it could not use, named
+    assert at.query_params["sentiment_cell"] == "gru"
+    assert at.query_params["sentiment_hidden_size"] == "32"
+    assert "sentiment_seed" not in at.query_params
+    at.radio(key="sentiment-remedy").set_value("weights").run()
+    assert at.query_params["sentiment_remedy"] == "weights"
