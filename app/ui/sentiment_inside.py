@@ -89,7 +89,7 @@ def render_probes(run: SentimentRun) -> None:
     readers = [live_reader(run)]
     shipped = pretrained()
     if shipped is not None:
-        readers.insert(0, pretrained_reader(shipped))
+        readers.insert(0, pretrained_reader(shipped, run.config.max_len))
     st.markdown(t("sent2.probes_intro", step=run.step))
     columns: dict[str, list[str | float]] = {
         t("sentiment.probe"): [text for text, _ in PROBES],
@@ -99,7 +99,7 @@ def render_probes(run: SentimentRun) -> None:
     for reader in readers:
         results = remembered(
             f"sentiment_probes_{reader.name}",
-            (reader.version, reader.threshold),
+            (reader.version, reader.threshold, reader.max_len),
             lambda reader=reader: score_probes(
                 reader.model, reader.vocab, reader.threshold, reader.max_len
             ),

@@ -54,10 +54,10 @@ def live_reader(run: SentimentRun) -> Reader:
     )
 
 
-def pretrained_reader(shipped: PretrainedReviews) -> Reader:
-    return Reader(
-        "pretrained", shipped.model, shipped.vocab, 0.5, shipped.config.max_len, ("pretrained",)
-    )
+def pretrained_reader(shipped: PretrainedReviews, max_len: int) -> Reader:
+    """The shipped model reads as far as the page's truncation says (it trained on up to
+    ``shipped.config.max_len`` words)."""
+    return Reader("pretrained", shipped.model, shipped.vocab, 0.5, max_len, ("pretrained",))
 
 
 def choose_reader(run: SentimentRun) -> Reader:
@@ -80,7 +80,7 @@ def choose_reader(run: SentimentRun) -> Reader:
     if name == "live":
         return live_reader(run)
     st.caption(pretrained_caption(shipped))
-    return pretrained_reader(shipped)
+    return pretrained_reader(shipped, run.config.max_len)
 
 
 def pretrained_caption(shipped: PretrainedReviews) -> str:
