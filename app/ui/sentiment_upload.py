@@ -4,6 +4,8 @@ says what was understood and how much of it the English GloVe vectors cover."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app.engine.csv_series import MAX_BYTES
@@ -43,7 +45,7 @@ def render_own_upload() -> None:
         describe_own(own)
 
 
-def take_file(name: str, size: int, read: object) -> list[Problem]:
+def take_file(name: str, size: int, read: Callable[[], bytes]) -> list[Problem]:
     """Make the file the session's own texts, or return why not. The size is checked before the
     bytes are asked for (``read`` is the upload's ``getvalue``)."""
     if size > MAX_BYTES:
@@ -55,7 +57,7 @@ def take_file(name: str, size: int, read: object) -> list[Problem]:
             )
         ]
     try:
-        labelled = read_labelled(read())  # type: ignore[operator]
+        labelled = read_labelled(read())
         own = own_reviews(name, labelled, shared_vectors())
     except InputError as error:
         return error.problems

@@ -134,7 +134,7 @@ def read_labelled(data: bytes) -> LabelledTexts:
                 "problem.reviews_labels",
                 f"column {label_column} holds {', '.join(found[:6]) or 'nothing'}: two classes "
                 "are needed, such as pos/neg, 1/0, positive/negative or positivo/negativo",
-                {"column": label_column, "values": ", ".join(v[:20] for v in found[:6])},
+                {"column": label_column, "values": ", ".join(v[:20] for v in found[:6]) or "—"},
             )
         )
     understood = {v: int(v in POSITIVE) for v in found}
