@@ -102,6 +102,13 @@ def test_compressed_files_are_opened_but_never_beyond_the_limit() -> None:
         inflated(bomb)
     assert error.value.problems[0].key == "problem.reviews_inflates"
     assert refused(b"\x1f\x8b not really gzip") == "problem.csv_binary"
+    damaged = gzip.compress(english())
+    assert refused(damaged[:12] + bytes(len(damaged) - 12)) == "problem.csv_binary"
+    two = io.BytesIO()
+    with zipfile.ZipFile(two, "w") as archive:
+        archive.writestr("a.csv", english())
+        archive.writestr("b.csv", english())
+    assert refused(two.getvalue()) == "problem.csv_binary"  # which one? not guessed
 
 
 def test_portuguese_file_is_barely_covered_by_glove_and_learns_from_scratch(glove) -> None:

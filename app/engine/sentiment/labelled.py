@@ -13,6 +13,7 @@ import gzip
 import io
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -197,7 +198,7 @@ def inflated(data: bytes, limit: int = MAX_BYTES) -> bytes:
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as file:
                 inner = file.read(limit + 1)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             raise InputError(Problem("problem.csv_binary", "this is not a text file")) from None
     elif data[:4] == b"PK\x03\x04":
         try:
@@ -207,7 +208,15 @@ def inflated(data: bytes, limit: int = MAX_BYTES) -> bytes:
                     raise InputError(Problem("problem.csv_binary", "this is not a text file"))
                 with archive.open(members[0]) as file:
                     inner = file.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        # RuntimeError: an encrypted member; zlib.error: damaged data.
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            zlib.error,
+        ):
             raise InputError(Problem("problem.csv_binary", "this is not a text file")) from None
     else:
         return data
