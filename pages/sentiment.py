@@ -1,5 +1,5 @@
 """Sentiment of movie reviews: from text to tensors, a classifier learning live with its held-out
-scores, reading a review word by word, probe sentences, class imbalance and word vectors."""
+scores, reading a review word by word, probe sentences, class imbalance, word vectors and a map of words."""
 
 import streamlit as st
 
@@ -8,14 +8,18 @@ from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.sentiment_data import shared_vectors
 from app.ui.sentiment_inside import render_imbalance, render_probes, render_reading, render_vectors
+from app.ui.sentiment_link import read_sentiment_link, write_sentiment_link
+from app.ui.sentiment_map import render_word_map
 from app.ui.sentiment_view import chosen_text, render_live, render_settings, render_tensors
 from app.ui.shell import show_notices
 
 st.title(t("sentiment.title"))
 st.markdown(t("sentiment.intro"))
+read_sentiment_link()
 with st.sidebar:
     st.header(t("sentiment.settings"))
     render_settings()
+write_sentiment_link()
 run = state.SENTIMENT.get()  # before the notices: it may queue one
 show_notices()
 if run is not None:
@@ -39,6 +43,7 @@ if run is not None:
         with probes:
             render_probes(run)
         with imbalance:
-            render_imbalance(run, vectors)
+            render_imbalance(run)
         with words:
             render_vectors(vectors)
+            render_word_map(run)

@@ -1,5 +1,5 @@
 """Figures of a review classifier: held-out scores while training, the confusion matrix, P(positive)
-word by word, the precision/recall curve, and the imbalance remedies side by side."""
+word by word, the precision/recall curve, the imbalance remedies side by side and a map of words."""
 
 from __future__ import annotations
 
@@ -167,4 +167,46 @@ def remedies_figure(
         big,
         xaxis=axis(labels.x, big),
         yaxis=axis(labels.y, big, range=[0, 1.05]),
+    )
+
+
+MAP_COLORS = {1: COLORS["lstm"], -1: COLORS["model"], 0: COLORS["baseline"]}
+
+
+def word_map_figure(
+    words: Sequence[str],
+    xy: np.ndarray,
+    sentiment: np.ndarray,
+    labels: Labels,
+    big: bool = False,
+) -> go.Figure:
+    """Words at their 2-D positions, as text; ``sentiment`` (1, -1, 0) picks the colour.
+    labels.series names the groups: (positive, negative, other)."""
+    traces = []
+    for group, name in zip((1, -1, 0), labels.series, strict=True):
+        chosen = np.flatnonzero(np.asarray(sentiment) == group)
+        if not len(chosen):
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xy[chosen, 0],
+                "y": xy[chosen, 1],
+                "mode": "text",
+                "text": [words[i] for i in chosen],
+                "name": name,
+                "textfont": {
+                    "color": MAP_COLORS[group],
+                    "size": (18 if big else 12) if group else (13 if big else 9),
+                },
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        )
+    return figure(
+        traces,
+        labels.title,
+        big,
+        xaxis=axis(labels.x, big, zeroline=False),
+        yaxis=axis(labels.y, big, zeroline=False),
+        height=640 if big else 520,
     )

@@ -12,12 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from app.engine.config import RANGES, RunConfig
 from app.engine.problems import InputError, Problem
 from app.engine.ranges import Ranges, range_problem
 from app.engine.tasks import LIMITS, SETTING_NAMES, TaskConfig
 
+T = TypeVar("T")
 # flat name -> TaskConfig field. "task" and "data_seed" avoid clashing with RunConfig's names.
 TASK_FIELDS = {
     ("task" if f.name == "name" else "data_seed" if f.name == "seed" else f.name): f.name
@@ -87,8 +89,44 @@ def blamed_fields(problem: Problem) -> set[str]:
     return {field} if isinstance(field, str) else set()
 
 
+def page_query(config: object, prefix: str) -> dict[str, str]:
+    """A page's own frozen config (the sentiment page's, say) as link parameters named
+    ``<prefix><field>``: only what differs from its defaults, written as ``to_query`` writes."""
+    default = type(config)()
+    return {
+        f"{prefix}{f.name}": _text(getattr(config, f.name))
+        for f in fields(config)  # type: ignore[arg-type]
+        if getattr(config, f.name) != getattr(default, f.name)
+    }
+
+
+def from_page_query(
+    kind: type[T], params: Mapping[str, str], prefix: str, ranges: Ranges
+) -> tuple[T, list[Problem]]:
+    """A page's own config from a link, as ``from_query`` reads a run's: every readable, valid
+    ``<prefix><field>`` value, the defaults for the rest, a reason for each value left out. The
+    config's ``check()`` names the field of each refusal. Never raises."""
+    base = kind()
+    defaults = {f.name: getattr(base, f.name) for f in fields(base)}  # type: ignore[arg-type]
+    values = {k.removeprefix(prefix): v for k, v in params.items() if k.startswith(prefix)}
+    parsed, problems = _read_all(values, defaults, ranges)
+    while parsed:
+        config = replace(base, **parsed)  # type: ignore[type-var]
+        try:
+            return config.check(), problems  # type: ignore[attr-defined]
+        except InputError as error:
+            found = error.problems
+        blamed = {name for problem in found for name in blamed_fields(problem)} & parsed.keys()
+        if not blamed:  # nothing to pin it on: give up the whole link rather than guess
+            problems.extend(found)
+            break
+        problems.extend(p for p in found if blamed_fields(p) & blamed)
+        parsed = {name: value for name, value in parsed.items() if name not in blamed}
+    return base, problems
+
+
 def _read_all(
-    values: Mapping[str, object], defaults: Mapping[str, object]
+    values: Mapping[str, object], defaults: Mapping[str, object], ranges: Ranges = FLAT_RANGES
 ) -> tuple[dict[str, object], list[Problem]]:
     parsed: dict[str, object] = {}
     problems: list[Problem] = []
@@ -115,7 +153,7 @@ def _read_all(
                 )
             )
         else:
-            out = range_problem(name, value, FLAT_RANGES[name]) if name in FLAT_RANGES else None
+            out = range_problem(name, value, ranges[name]) if name in ranges else None
             if out is None:
                 parsed[name] = value
             else:

@@ -105,6 +105,13 @@ def read_series(data: bytes) -> SeriesFile:
     return SeriesFile(columns, reports, skipped)
 
 
+def read_table(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """(column names, data rows) of any CSV file, checked and decoded as series files are (size,
+    empty, binary, encoding, rows), or InputError: the one way the app reads an uploaded table."""
+    _, names, rows = _table(_text_of(data))
+    return names, rows
+
+
 def upload_task(values: np.ndarray, window: int) -> Task:
     """Windows of the uploaded series; the last fifth validates."""
     too_long = window_problem(window, len(values))

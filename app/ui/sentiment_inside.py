@@ -19,6 +19,7 @@ from app.engine.sentiment.run import REMEDIES, SentimentRun
 from app.ui import state
 from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
+from app.ui.sentiment_readers import choose_reader, live_reader, pretrained, pretrained_reader
 
 STRONG, WEAK = 0.05, 0.01  # |change in P(positive)| for a coloured background / coloured word
 REMEDY_STEPS = (
@@ -30,24 +31,30 @@ PAIRS = (("good", "great"), ("good", "bad"), ("awful", "terrible"), ("boring", "
 
 def render_reading(run: SentimentRun, text: str) -> None:
     big = state.presentation()
+    reader = choose_reader(run)
     reading = remembered(
         "sentiment_reading",
-        (run.uid, run.step, text, run.config.max_len),
-        lambda: read(run.model, run.corpus.vocab, text, run.config.max_len),
+        (reader.version, text, reader.max_len),
+        lambda: read(reader.model, reader.vocab, text, reader.max_len),
     )
-    st.markdown(t("sentiment.reading_intro", step=run.step))
+    if reader.name == "live":
+        st.markdown(t("sentiment.reading_intro", step=run.step))
+    else:
+        st.markdown(t("sent2.reading_pretrained_intro"))
     if not reading.tokens:
         st.info(t("sentiment.no_words"))
         return
     st.markdown(coloured_words(reading))
     st.caption(t("sentiment.colour_legend", strong=number(STRONG, ".2f")))
-    verdict = t("sentiment.label_1") if reading.final >= run.threshold else t("sentiment.label_0")
+    verdict = (
+        t("sentiment.label_1") if reading.final >= reader.threshold else t("sentiment.label_0")
+    )
     st.markdown(t("sentiment.verdict", p=number(reading.final, ".2f"), verdict=verdict))
     fig = reading_figure(
         reading.tokens,
         reading.p_positive,
         reading.before,
-        run.threshold,
+        reader.threshold,
         Labels(
             t("sentiment.reading_chart"),
             t("sentiment.word_axis"),
@@ -56,6 +63,8 @@ def render_reading(run: SentimentRun, text: str) -> None:
         ),
         big,
     )
+    # Static (outside the live fragment): the shared builders of app/charts/style.py give it
+    # the live charts' look.
     st.plotly_chart(localised(fig), key="sentiment-reading-chart", width="stretch")
 
 
@@ -76,27 +85,36 @@ def coloured_words(reading: Reading) -> str:
 
 
 def render_probes(run: SentimentRun) -> None:
-    results = remembered(
-        "sentiment_probes",
-        (run.uid, run.step, run.threshold),
-        lambda: score_probes(run.model, run.corpus.vocab, run.threshold, run.config.max_len),
-    )
-    right = sum(r.correct for r in results)
-    st.markdown(t("sentiment.probes_intro", step=run.step))
-    frame = pd.DataFrame(
-        {
-            t("sentiment.probe"): [r.text for r in results],
-            t("sentiment.expected"): [t(f"sentiment.label_{r.expected}") for r in results],
-            t("sentiment.p_positive"): [round(r.p_positive, 2) for r in results],
-            t("sentiment.correct"): ["✓" if r.correct else "✗" for r in results],
-        }
-    )
-    st.dataframe(frame, hide_index=True)
-    st.metric(t("sentiment.probes_right"), f"{right} / {len(PROBES)}")
+    """The probe set scored by the pretrained model (when shipped) and the live one, side by side."""
+    readers = [live_reader(run)]
+    shipped = pretrained()
+    if shipped is not None:
+        readers.insert(0, pretrained_reader(shipped, run.config.max_len))
+    st.markdown(t("sent2.probes_intro", step=run.step))
+    columns: dict[str, list[str | float]] = {
+        t("sentiment.probe"): [text for text, _ in PROBES],
+        t("sentiment.expected"): [t(f"sentiment.label_{label}") for _, label in PROBES],
+    }
+    right = {}
+    for reader in readers:
+        results = remembered(
+            f"sentiment_probes_{reader.name}",
+            (reader.version, reader.threshold, reader.max_len),
+            lambda reader=reader: score_probes(
+                reader.model, reader.vocab, reader.threshold, reader.max_len
+            ),
+        )
+        name = t(f"sent2.reader_{reader.name}")
+        columns[t("sent2.p_of", model=name)] = [round(r.p_positive, 2) for r in results]
+        columns[t("sent2.correct_of", model=name)] = ["✓" if r.correct else "✗" for r in results]
+        right[name] = sum(r.correct for r in results)
+    st.dataframe(pd.DataFrame(columns), hide_index=True)
+    for col, (name, count) in zip(st.columns(len(right)), right.items(), strict=True):
+        col.metric(t("sent2.probes_right_of", model=name), f"{count} / {len(PROBES)}")
     st.markdown(t("sentiment.probes_honest"))
 
 
-def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
+def render_imbalance(run: SentimentRun) -> None:
     big = state.presentation()
     result = run.evaluation()
     rare = t(f"sentiment.label_{result.rare_label}")
@@ -128,7 +146,14 @@ def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
     )
     st.plotly_chart(localised(fig), key="sentiment-pr-chart", width="stretch")
     config = run.config
-    key = (config.source, config.embedding, config.positive_share, config.max_len)
+    # The corpus's texts too: two uploaded files are both "own".
+    key = (
+        config.source,
+        hash(run.corpus.texts),
+        config.embedding,
+        config.positive_share,
+        config.max_len,
+    )
     st.markdown(t("sentiment.remedies_intro", steps=REMEDY_STEPS))
     if st.button(
         t("sentiment.measure_remedies"), key="sentiment-measure", icon=":material/science:"
@@ -137,7 +162,7 @@ def render_imbalance(run: SentimentRun, vectors: WordVectors) -> None:
             "sentiment_remedies",
             key,
             lambda: compare_remedies(
-                replace(config, cell="mean"), run.corpus, vectors, REMEDY_STEPS
+                replace(config, cell="mean"), run.corpus, run.vectors, REMEDY_STEPS
             ),
         )
     effect = peek("sentiment_remedies", key)

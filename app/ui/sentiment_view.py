@@ -11,6 +11,7 @@ from app.charts.training import Labels, loss_figure
 from app.engine.sentiment.corpus import SOURCES, ReviewCorpus
 from app.engine.sentiment.run import (
     EMBEDDINGS,
+    OWN,
     RANGES,
     REMEDIES,
     SentimentConfig,
@@ -23,6 +24,7 @@ from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 from app.ui.live_header import divergence_note, steps_and_speed
 from app.ui.number_inputs import bounded_number
+from app.ui.sentiment_upload import glove_usable, render_own_upload
 from models.sentiment import CLASSIFIER_CELLS
 
 REVIEW = "sentiment-review"
@@ -33,13 +35,17 @@ BATCH_SHOWN = 4  # reviews in the padded batch shown
 def render_settings() -> None:
     """Sidebar widgets -> the session's SentimentConfig."""
     current = state.SENTIMENT.config()
+    sources = (*SOURCES, OWN)
     source = st.radio(
         t("setting.source"),
-        tuple(SOURCES),
-        index=tuple(SOURCES).index(current.source),
+        sources,
+        index=sources.index(current.source),
         key="sentiment-source",
         format_func=lambda name: t(f"sentiment.source_{name}"),
     )
+    if source == OWN:
+        render_own_upload()
+    scratch_only = source == OWN and not glove_usable()
     cell = st.radio(
         t("setting.cell"),
         CLASSIFIER_CELLS,
@@ -48,14 +54,26 @@ def render_settings() -> None:
         horizontal=True,
         format_func=lambda c: t(f"sentiment.cell_{c}"),
     )
-    embedding = st.radio(
-        t("setting.embedding"),
-        EMBEDDINGS,
-        index=EMBEDDINGS.index(current.embedding),
-        key="sentiment-embedding",
-        format_func=lambda e: t(f"sentiment.embedding_{e}"),
-        help=t("sentiment.embedding_help"),
-    )
+    if scratch_only:  # English vectors for a file they hardly cover: learn the words instead
+        embedding = "scratch"
+        st.radio(
+            t("setting.embedding"),
+            EMBEDDINGS,
+            index=EMBEDDINGS.index(embedding),
+            key="sentiment-embedding-own",
+            format_func=lambda e: t(f"sentiment.embedding_{e}"),
+            disabled=True,
+        )
+        st.caption(t("sent2.scratch_only"))
+    else:
+        embedding = st.radio(
+            t("setting.embedding"),
+            EMBEDDINGS,
+            index=EMBEDDINGS.index(current.embedding),
+            key="sentiment-embedding",
+            format_func=lambda e: t(f"sentiment.embedding_{e}"),
+            help=t("sentiment.embedding_help"),
+        )
     hidden = bounded_number(
         t("setting.hidden_size"), RANGES["hidden_size"], "sentiment-hidden", current.hidden_size, 16
     )

@@ -23,6 +23,7 @@ from models.sentiment import CLASSIFIER_CELLS, ReviewClassifier, build_classifie
 
 EMBEDDINGS = ("glove_frozen", "glove_tuned", "scratch")
 REMEDIES = ("none", "weights", "resample", "threshold")
+OWN = "own"  # the source of a user's own labelled texts (app/engine/sentiment/labelled.py)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 COLUMNS = learner_columns("loss", "val_loss", "val_accuracy", "val_f1", "val_rare_f1")
 EVAL_LIMIT = 2000  # held-out reviews measured live (all 1,706 of RT; a fixed sample of IMDB)
@@ -58,7 +59,7 @@ class SentimentConfig:
 
 
 CHOICES = {
-    "source": tuple(SOURCES),
+    "source": (*SOURCES, OWN),
     "cell": CLASSIFIER_CELLS,
     "embedding": EMBEDDINGS,
     "remedy": REMEDIES,
@@ -97,6 +98,7 @@ class SentimentRun(Learner):
         if corpus.vocab != vectors.vocab:
             raise ValueError("the corpus must be encoded with the word vectors' vocabulary")
         self.corpus = corpus
+        self.vectors = vectors  # the rows of corpus.vocab the embedding started from
         # The class shares depend on the setting, never on the run's seed: every seed of a
         # setting learns from and is judged on the same reviews.
         split = np.random.default_rng(SPLIT_SEED)

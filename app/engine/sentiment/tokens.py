@@ -13,8 +13,9 @@ import torch
 PAD, UNK = 0, 1
 SPECIALS = ("<pad>", "<unk>")
 # Words (split at hyphens and apostrophes), "n't" as its own token as GloVe's tokeniser has it
-# ("doesn't" -> "does", "n't": the negation stays visible), clitics ("'s") and punctuation.
-_TOKEN = re.compile(r"n't|'[a-z]+|[a-z0-9]+|[!?,.;:]")
+# ("doesn't" -> "does", "n't": the negation stays visible), clitics ("'s") and punctuation. Letters
+# are any language's ("não", "clichés" stay whole: an upload may be Portuguese).
+_TOKEN = re.compile(r"n't|'[^\W_]+|[^\W_]+|[!?,.;:]")
 _BREAK = re.compile(r"<br\s*/?>")
 
 
