@@ -3,7 +3,7 @@ scores, reading a review word by word, probe sentences, class imbalance, word ve
 
 import streamlit as st
 
-from app.ui import state
+from app.ui import shell, state
 from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.sentiment_data import shared_vectors
@@ -14,7 +14,7 @@ from app.ui.sentiment_view import chosen_text, render_live, render_settings, ren
 from app.ui.shell import show_notices
 
 st.title(t("sentiment.title"))
-st.markdown(t("sentiment.intro"))
+shell.intro(t("sentiment.intro"))
 read_sentiment_link()
 with st.sidebar:
     st.header(t("sentiment.settings"))

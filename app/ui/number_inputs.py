@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine.ranges import Bounds, is_whole
+from app.ui.i18n import number
 
 
 def bounded_number(
@@ -32,4 +33,30 @@ def bounded_number(
         key=key,
         help=help,
         **extra,
+    )
+
+
+def decimal_slider(
+    label: str,
+    low: float,
+    high: float,
+    value: float,
+    step: float,
+    key: str,
+    help: str | None = None,
+    spec: str = ".2f",
+) -> float:
+    """A slider over decimals that writes them in the session's language (0,80 in Portuguese):
+    st.slider prints its value with a fixed printf format, always with a point. The stops are
+    ``low, low + step, ... high``; a ``value`` between stops takes the nearest."""
+    count = int(round((high - low) / step)) + 1
+    stops = [round(low + k * step, 10) for k in range(count)]
+    start = min(stops, key=lambda stop: abs(stop - value))
+    if key in st.session_state and st.session_state[key] not in stops:
+        st.session_state[key] = min(stops, key=lambda stop: abs(stop - st.session_state[key]))
+    extra = {} if key in st.session_state else {"value": start}
+    return float(
+        st.select_slider(
+            label, stops, key=key, help=help, format_func=lambda v: number(v, spec), **extra
+        )
     )

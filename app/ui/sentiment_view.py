@@ -23,7 +23,7 @@ from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 from app.ui.live_header import divergence_note, steps_and_speed
-from app.ui.number_inputs import bounded_number
+from app.ui.number_inputs import bounded_number, decimal_slider
 from app.ui.sentiment_upload import glove_usable, render_own_upload
 from models.sentiment import CLASSIFIER_CELLS
 
@@ -93,7 +93,7 @@ def render_settings() -> None:
     )
     seed = bounded_number(t("setting.seed"), RANGES["seed"], "sentiment-seed", current.seed)
     st.subheader(t("sentiment.imbalance"))
-    share = st.slider(
+    share = decimal_slider(
         t("setting.positive_share"),
         0.05,
         0.95,

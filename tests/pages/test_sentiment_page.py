@@ -96,7 +96,7 @@ def test_play_then_step_pauses_and_reset_starts_again() -> None:
 def test_imbalance_remedies_are_measured_on_the_page(monkeypatch) -> None:
     monkeypatch.setattr(sentiment_inside, "REMEDY_STEPS", 3)  # the engine test checks the effect
     at = open_page(SENTIMENT)
-    at.slider(key="sentiment-share").set_value(0.2).run()
+    at.select_slider(key="sentiment-share").set_value(0.2).run()
     at.radio(key="sentiment-remedy").set_value("weights").run()
     assert not at.exception
     at.button(key="sentiment-measure").click().run()
@@ -104,3 +104,11 @@ def test_imbalance_remedies_are_measured_on_the_page(monkeypatch) -> None:
     remedies = chart(at, "sentiment-remedies-chart")
     assert len(remedies["data"][0]["x"]) == 4  # none, weights, resample, threshold
     assert "positive" in remedies["layout"]["title"]["text"]  # 20% positive: the rare class
+
+
+def test_the_share_slider_writes_its_decimals_in_the_session_language() -> None:
+    from tests.pages.conftest import open_link
+
+    for lang, shown in (("pt", "0,50"), ("en", "0.50")):
+        at = open_link("../pages/sentiment.py", lang=lang)
+        assert shown in at.select_slider(key="sentiment-share").options, lang
