@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import platform
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -75,7 +74,7 @@ def main() -> None:
         CONFIG,
         char_run.model,
         char_corpus.vocab,
-        replace(CHAR_CONFIG, learning_rate=CHAR_CONFIG.learning_rate),
+        CHAR_CONFIG,
         info,
     )
     args.out.write_bytes(data)
