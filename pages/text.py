@@ -4,7 +4,7 @@ similar words together, and both levels are measured on the same held-out charac
 
 import streamlit as st
 
-from app.ui import state
+from app.ui import shell, state
 from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.shell import show_notices
@@ -24,7 +24,8 @@ with level_box:
     title, intro = st.empty(), st.empty()
     level = render_level_choice()
 title.title(t("text.title") if level == "chars" else t("words.title"))
-intro.markdown(t("text.intro") if level == "chars" else t("words.intro"))
+with intro.container():
+    shell.intro(t("text.intro") if level == "chars" else t("words.intro"))
 with st.sidebar:
     st.header(t("text.settings"))
     if level == "chars":

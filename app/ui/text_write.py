@@ -13,6 +13,7 @@ from app.engine.text.sampling import SampleConfig, temper
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, t
+from app.ui.number_inputs import decimal_slider
 from app.ui.text_view import SAMPLE_SEED, Subject, current_sample, held_out_excerpt, is_prose
 
 TOP_CHARS = 10
@@ -23,15 +24,16 @@ def render_write(subject: Subject) -> None:
     cols = st.columns([3, 2, 2, 2])
     cols[0].text_input(t("text.prompt"), SampleConfig.prompt, max_chars=500, key="text-prompt")
     cols[1].slider(t("text.length"), 20, 1000, SampleConfig.length, step=20, key="text-length")
-    cols[2].slider(
-        t("text.temperature"),
-        0.05,
-        2.0,
-        SampleConfig.temperature,
-        step=0.05,
-        key="text-temperature",
-        help=t("text.temperature_help"),
-    )
+    with cols[2]:
+        decimal_slider(
+            t("text.temperature"),
+            0.05,
+            2.0,
+            SampleConfig.temperature,
+            step=0.05,
+            key="text-temperature",
+            help=t("text.temperature_help"),
+        )
     cols[3].radio(
         t("text.decoding"),
         ("sampled", "greedy"),

@@ -14,6 +14,7 @@ from app.engine.words.tokens import UNK, readable, tokenize
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, number, t
+from app.ui.number_inputs import decimal_slider
 from app.ui.words_view import SAMPLE_SEED, WordSubject, current_sample
 
 TOP_WORDS = 10
@@ -24,15 +25,16 @@ def render_write(subject: WordSubject) -> None:
     cols = st.columns([3, 2, 2, 2])
     cols[0].text_input(t("text.prompt"), base.prompt, max_chars=500, key="words-prompt")
     cols[1].slider(t("words.length"), 5, 200, base.length, step=5, key="words-length")
-    cols[2].slider(
-        t("text.temperature"),
-        0.05,
-        2.0,
-        base.temperature,
-        step=0.05,
-        key="words-temperature",
-        help=t("words.temperature_help"),
-    )
+    with cols[2]:
+        decimal_slider(
+            t("text.temperature"),
+            0.05,
+            2.0,
+            base.temperature,
+            step=0.05,
+            key="words-temperature",
+            help=t("words.temperature_help"),
+        )
     decoding = cols[3].radio(
         t("text.decoding"),
         DECODINGS,
@@ -46,7 +48,8 @@ def render_write(subject: WordSubject) -> None:
         low, high = SAMPLE_RANGES["top_k"]
         cols[0].number_input(t("words.top_k"), low, high, base.top_k, key="words-top-k")
     if decoding == "nucleus":
-        cols[0].slider(t("words.top_p"), 0.05, 1.0, base.top_p, step=0.05, key="words-top-p")
+        with cols[0]:
+            decimal_slider(t("words.top_p"), 0.05, 1.0, base.top_p, step=0.05, key="words-top-p")
     cols[1].toggle(
         t("words.allow_unknown"),
         base.allow_unknown,

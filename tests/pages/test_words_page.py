@@ -76,7 +76,7 @@ def test_every_decoding_and_the_next_word_view() -> None:
         if decoding == "top_k":
             at.number_input(key="words-top-k").set_value(3).run()
         if decoding == "nucleus":
-            at.slider(key="words-top-p").set_value(0.5).run()
+            at.select_slider(key="words-top-p").set_value(0.5).run()
     assert len(set(written.values())) > 1
     at.radio(key="words-decoding").set_value("greedy").run()
     assert at.code[-1].value == written["greedy"]  # greedy does not change on a rerun
@@ -145,3 +145,13 @@ def test_keys_the_word_level_builds_from_names_exist(language: str) -> None:
     built |= {f"words.model_{m}" for m in ("pretrained", "live")}
     built |= {f"words.level_{level}" for level in ("chars", "words")}
     assert built - set(catalog(language)) == set()
+
+
+def test_temperature_sliders_write_decimals_in_the_session_language() -> None:
+    from tests.pages.conftest import open_link
+
+    for lang, shown in (("pt", "0,80"), ("en", "0.80")):
+        chars = open_link("../pages/text.py", lang=lang)
+        assert shown in chars.select_slider(key="text-temperature").options, lang
+        words = open_link("../pages/text.py", lang=lang, mode="words")
+        assert shown in words.select_slider(key="words-temperature").options, lang
