@@ -43,8 +43,7 @@ def play(page: Page, prefix: str) -> None:
 @pytest.mark.parametrize(
     ("path", "prefix"),
     [
-        ("/train", "train"),
-        ("/train?present=1&lang=pt", "train"),
+        ("/train?present=1&lang=pt", "train"),  # the training page, on a projector and in Portuguese
         ("/gradients", "grad"),
         ("/duel", "duel"),
         ("/text", "text"),
