@@ -12,6 +12,7 @@ committed, never fetched from a CDN).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -37,78 +38,29 @@ CSS = f"""
 .{HOST_CLASS} {{ width: 100%; height: 100%; }}
 """
 
-# Runs in the app's page (no iframe). Counts mounts and updates per chart on window.unrolledCharts,
-# so a browser test can tell an update in place from a re-created chart.
-JS = """
-let loading = null;
-function plotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!loading) {
-    loading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = "./app/static/plotly.min.js";
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
-  }
-  return loading;
-}
-const CONFIG = { responsive: true, displaylogo: false };
-// On a projector a chart takes the rest of the screen below its top (measured at every update, so
-// charts in one row agree once the page above them has settled): the room sees the whole chart
-// without scrolling, whatever the resolution. A chart that starts too low for that keeps its own
-// height. The legend under the plot keeps its distance in pixels, not in shares of the plot.
-const FIT_MIN = 250, FIT_MAX = 900, FIT_MARGIN = 12, FIT_STEP = 16;
-function fit(host, layout) {
-  const own = layout.height;
-  const room = window.innerHeight - host.getBoundingClientRect().top - FIT_MARGIN;
-  let height = room >= FIT_MIN ? Math.min(room, FIT_MAX) : own;
-  const last = Number(host.dataset.height || 0);
-  if (Math.abs(height - last) < FIT_STEP) height = last || height;  // no jitter on small shifts
-  host.dataset.height = String(height);
-  host.style.height = height + "px";
-  const margin = layout.margin || {};
-  const plot = (h) => h - (margin.t || 0) - (margin.b || 0);
-  if (layout.legend && layout.legend.y < 0 && plot(height) > 0) {
-    layout.legend = Object.assign({}, layout.legend, { y: (layout.legend.y * plot(own)) / plot(height) });
-  }
-  layout.height = height;
-}
-export default function (component) {
-  const { data, parentElement } = component;
-  const host = parentElement.querySelector(".unrolled-live-chart");
-  const counts = (window.unrolledCharts = window.unrolledCharts || {});
-  const count = (counts[data.key] = counts[data.key] || { mounts: 0, updates: 0 });
-  if (!host.dataset.mounted) {
-    host.dataset.mounted = "1";
-    count.mounts += 1;
-  }
-  const figure = JSON.parse(data.figure);
-  if (data.fit) fit(host, figure.layout);
-  // The page's own look, as st.plotly_chart's theme gives it: its font, a transparent background.
-  const page = getComputedStyle(document.body);
-  const layout = Object.assign({ paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" }, figure.layout);
-  layout.font = Object.assign({ family: page.fontFamily, color: page.color }, layout.font);
-  plotly().then((Plotly) => {
-    Plotly.react(host, figure.data, layout, CONFIG);
-    count.updates += 1;
-  });
-}
+# The chart's code lives in live_chart.js, served from app/static/ beside plotly.js: Streamlit sends
+# an element's JS with every refresh, so the element carries only this loader (about 150 bytes
+# instead of 2.6 KB per chart per refresh). The version in the URL makes a browser fetch new code.
+CODE = Path(__file__).with_name("live_chart.js")
+VERSION = hashlib.sha256(CODE.read_bytes()).hexdigest()[:12]
+JS = f"""
+const chart = import(new URL("./app/static/live_chart.js?v={VERSION}", document.baseURI).href);
+export default function (component) {{ chart.then((code) => code.default(component)); }}
 """
 
 
-def publish_plotly() -> None:
-    """Copy the installed plotly.js where Streamlit serves static files (once per version)."""
-    target = STATIC / PLOTLY_JS.name
-    if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+def publish(source: Path) -> None:
+    """Copy ``source`` where Streamlit serves static files (when it changed)."""
+    target = STATIC / source.name
+    if not target.exists() or target.read_bytes() != source.read_bytes():
         STATIC.mkdir(exist_ok=True)
         temporary = target.with_suffix(".tmp")
-        shutil.copyfile(PLOTLY_JS, temporary)
+        shutil.copyfile(source, temporary)
         temporary.replace(target)  # atomic: a browser never reads half a file
 
 
-publish_plotly()
+publish(PLOTLY_JS)
+publish(CODE)
 _CHART = st.components.v2.component(
     "unrolled.live_chart",
     html=f'<div class="{HOST_CLASS}"></div>',
