@@ -43,7 +43,8 @@ def play(page: Page, prefix: str) -> None:
 @pytest.mark.parametrize(
     ("path", "prefix"),
     [
-        ("/train?present=1&lang=pt", "train"),  # the training page, on a projector and in Portuguese
+        # The training page once: on a projector and in Portuguese.
+        ("/train?present=1&lang=pt", "train"),
         ("/gradients", "grad"),
         ("/duel", "duel"),
         ("/text", "text"),
