@@ -102,6 +102,9 @@ class _LanguageFormatter(string.Formatter):
             # A bare count gets thousands separators, as the metrics do: 1,600,899 / 1.600.899.
             if isinstance(value, numbers.Integral) and not format_spec:
                 format_spec = ","
+            # "g" writes a large whole bound (a seed's 2147483647) as 2.14748e+09: write it whole.
+            if format_spec == "g" and float(value).is_integer() and abs(value) >= 1e5:
+                value, format_spec = int(value), ","
             return number(value, format_spec)
         return super().format_field(value, format_spec)
 

@@ -75,3 +75,16 @@ def test_numbers_in_portuguese_texts_use_the_decimal_comma(monkeypatch) -> None:
     assert i18n.t("text.at_temperature", value=np.float32(0.8)) == "Na temperatura 0,8"
     monkeypatch.setattr(i18n, "current_language", lambda: "en")
     assert i18n.t("grad.spectrum_title", radius=0.5678).endswith("0.57)")
+
+
+def test_a_large_whole_bound_is_written_whole_in_both_languages(monkeypatch) -> None:
+    from app.ui import i18n
+
+    for language, shown in (("en", "2,147,483,647"), ("pt", "2.147.483.647")):
+        monkeypatch.setattr(i18n, "current_language", lambda language=language: language)
+        text = i18n.t("problem.range", field="seed", low=0, high=2147483647.0, value=-1)
+        assert shown in text and "e+09" not in text, text
+    monkeypatch.setattr(i18n, "current_language", lambda: "en")
+    assert i18n.t("problem.range", field="x", low=0.001, high=1.0, value=2).startswith(
+        "x must be between 0.001 and 1"
+    )
