@@ -80,7 +80,38 @@ class HeldOut:
         return 2.0**self.unigram_bits
 
 
-class TextRun(Learner):
+class NextTokenLearner(Learner):
+    """A model that learns to predict the next token (a character, a word) of its training ids:
+    random windows as batches, its loss in bits, held-out bits every ``EVAL_EVERY`` steps.
+    A subclass sets ``_train`` (the ids), ``_offsets`` (0 .. window) and ``_held_out``, and says
+    what its held-out bits are."""
+
+    _train: torch.Tensor
+    _offsets: torch.Tensor
+    _held_out: object | None
+
+    def held_out_bits(self) -> float:
+        raise NotImplementedError
+
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows of the training ids: inputs and the same windows shifted by one."""
+        high = len(self._train) - len(self._offsets)
+        starts = torch.randint(0, high, (self.config.batch_size, 1), generator=self.generator)
+        windows = self._train[starts + self._offsets]  # (batch, window + 1)
+        return windows[:, :-1], windows[:, 1:]
+
+    def loss_columns(self, loss: float) -> dict[str, float]:
+        return {"bits": loss / LN2}
+
+    def forget_measurements(self) -> None:
+        self._held_out = None
+
+    def measure(self, row: dict[str, float]) -> None:
+        if self.step == 1 or (self.step % EVAL_EVERY == 0 and self.history.keeps(self.step)):
+            row["val_bits"] = self.held_out_bits()
+
+
+class TextRun(NextTokenLearner):
     """One character model learning one corpus. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: TextConfig, corpus: Corpus) -> None:
@@ -117,23 +148,8 @@ class TextRun(Learner):
                 self._held_out = held_out(self.model, self.corpus, LIVE_EVAL_CHARS)
             return self._held_out
 
-    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Random windows of the training text: inputs and the same windows shifted by one."""
-        config = self.config
-        high = len(self._train) - config.seq_len - 1
-        starts = torch.randint(0, high, (config.batch_size, 1), generator=self.generator)
-        windows = self._train[starts + self._offsets]  # (batch, seq_len + 1)
-        return windows[:, :-1], windows[:, 1:]
-
-    def loss_columns(self, loss: float) -> dict[str, float]:
-        return {"bits": loss / LN2}
-
-    def forget_measurements(self) -> None:
-        self._held_out = None
-
-    def measure(self, row: dict[str, float]) -> None:
-        if self.step == 1 or (self.step % EVAL_EVERY == 0 and self.history.keeps(self.step)):
-            row["val_bits"] = self.held_out().bits
+    def held_out_bits(self) -> float:
+        return self.held_out().bits
 
 
 def build_text_model(

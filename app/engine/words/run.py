@@ -13,9 +13,10 @@ import torch
 from torch.nn import functional as F
 
 from app.engine.history import History
-from app.engine.live import Learner, learner_columns
+from app.engine.live import learner_columns
 from app.engine.problems import InputError
 from app.engine.ranges import Ranges, choice_problems, range_problems
+from app.engine.text.run import NextTokenLearner
 from app.engine.words.corpus import WORD_CORPORA, WordCorpus
 from app.engine.words.tokens import UNK
 from models.init import initialise, initialise_head
@@ -23,7 +24,6 @@ from models.recurrent import CELL_KINDS
 from models.sequence import ModelSpec, SequenceModel
 
 LN2 = math.log(2)
-EVAL_EVERY = 25
 EVAL_CHUNK = 64  # held-out words read in chunks of this many, each from a zero state
 LIVE_EVAL_WORDS = 3000  # ~15,000 characters: a steady curve, cheap during a live run
 COLUMNS = learner_columns("bits", "val_bits")  # bits per word, training and held-out
@@ -106,7 +106,7 @@ class WordHeldOut:
         return 2.0**self.bits_per_word
 
 
-class WordRun(Learner):
+class WordRun(NextTokenLearner):
     """One word model learning one corpus. Never raises on divergence: it stops and says where."""
 
     def __init__(self, config: WordConfig, corpus: WordCorpus) -> None:
@@ -133,22 +133,8 @@ class WordRun(Learner):
                 self._held_out = held_out(self.model, self.corpus, LIVE_EVAL_WORDS)
             return self._held_out
 
-    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Random windows of the training words: inputs and the same windows shifted by one."""
-        high = len(self._train) - len(self._offsets)
-        starts = torch.randint(0, high, (self.config.batch_size, 1), generator=self.generator)
-        windows = self._train[starts + self._offsets]  # (batch, seq_len + 1)
-        return windows[:, :-1], windows[:, 1:]
-
-    def loss_columns(self, loss: float) -> dict[str, float]:
-        return {"bits": loss / LN2}
-
-    def forget_measurements(self) -> None:
-        self._held_out = None
-
-    def measure(self, row: dict[str, float]) -> None:
-        if self.step == 1 or (self.step % EVAL_EVERY == 0 and self.history.keeps(self.step)):
-            row["val_bits"] = self.held_out().bits_per_word
+    def held_out_bits(self) -> float:
+        return self.held_out().bits_per_word
 
 
 def build_word_model(
