@@ -23,10 +23,16 @@ write_sentiment_link()
 run = state.SENTIMENT.get()  # before the notices: it may queue one
 show_notices()
 if run is not None:
-    render_tensors(run.corpus, run.config.max_len)
+    # On a projector the live training comes first, so its charts are on screen without scrolling;
+    # "from text to tensors" follows it.
+    tensors_first = not state.presentation()
+    if tensors_first:
+        render_tensors(run.corpus, run.config.max_len)
     st.subheader(t("sentiment.training"))
     render_controls(state.SENTIMENT, prefix="sentiment")
     render_live()
+    if not tensors_first:
+        render_tensors(run.corpus, run.config.max_len)
     text, _ = chosen_text(run.corpus)
     vectors = shared_vectors()
     with run.lock:  # the live fragment's thread may be training this model

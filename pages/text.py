@@ -22,7 +22,12 @@ from app.ui.words_view import render_level_choice, render_word_settings
 level_box = st.container()  # the level is chosen under the title, which names it
 with level_box:
     title, intro = st.empty(), st.empty()
-    level = render_level_choice()
+    # On a projector the level and the model share a row: the live chart starts a row higher.
+    level_choice, model_choice = (
+        st.columns([1, 2]) if state.presentation() else (st.container(), st.container())
+    )
+    with level_choice:
+        level = render_level_choice()
 title.title(t("text.title") if level == "chars" else t("words.title"))
 with intro.container():
     shell.intro(t("text.intro") if level == "chars" else t("words.intro"))
@@ -37,7 +42,7 @@ with st.sidebar:
 def characters() -> None:
     """The character level: the shipped model or one trained live, and its three tabs."""
     shipped = state.pretrained()
-    choice = st.radio(
+    choice = model_choice.radio(
         t("text.model_choice"),
         ("pretrained", "live") if shipped is not None else ("live",),
         key="text-model",
@@ -75,6 +80,6 @@ def characters() -> None:
 
 
 if level == "words":
-    render_words_page()
+    render_words_page(model_choice)
 else:
     characters()

@@ -12,6 +12,7 @@ from app.charts.gradients import _positive
 from app.charts.style import (
     COLORS,
     axis,
+    centred_note,
     counts,
     figure,
     horizontal_line,
@@ -28,16 +29,20 @@ def duel_loss_figure(
     baseline: float | None,
     labels: Labels,
     big: bool = False,
+    empty_note: str = "",
 ) -> go.Figure:
-    """curves: cell -> (steps, loss). The baseline is the loss of the naive answer, when there is one."""
+    """curves: cell -> (steps, loss). The baseline is the loss of the naive answer, when there is one.
+    Before the first step the empty plot says ``empty_note`` (what to press)."""
     traces = [
         line(*envelope(steps, _positive(loss)), names[cell], COLORS[cell], width=3)
         for cell, (steps, loss) in curves.items()
     ]
-    layout: dict[str, Any] = {}
+    layout: dict[str, Any] = {"annotations": []}
     if baseline is not None:
         layout["shapes"] = [horizontal_line(baseline, COLORS["baseline"])]
-        layout["annotations"] = [horizontal_line_label(baseline, labels.series[0], "top left")]
+        layout["annotations"].append(horizontal_line_label(baseline, labels.series[0], "top left"))
+    if empty_note and not any(len(steps) for steps, _ in curves.values()):
+        layout["annotations"].append(centred_note(empty_note, big))
     return figure(
         traces,
         labels.title,

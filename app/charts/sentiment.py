@@ -9,16 +9,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
-from app.charts.style import COLORS, axis, figure, horizontal_line, line
+from app.charts.style import COLORS, axis, centred_note, figure, horizontal_line, line
 from app.charts.training import Labels
 
 SCORE_COLORS = (COLORS["val"], COLORS["lstm"], COLORS["clipped"])
 
 
 def scores_figure(
-    steps: np.ndarray, series: Sequence[np.ndarray], labels: Labels, big: bool = False
+    steps: np.ndarray,
+    series: Sequence[np.ndarray],
+    labels: Labels,
+    big: bool = False,
+    empty_note: str = "",
 ) -> go.Figure:
-    """Held-out scores (accuracy, F1...) where they were measured; labels.series names them."""
+    """Held-out scores (accuracy, F1...) where they were measured; labels.series names them.
+    Before the first step the empty plot says ``empty_note`` (what to press)."""
     traces = []
     for values, name, color in zip(series, labels.series, SCORE_COLORS, strict=False):
         measured = ~np.isnan(values)
@@ -36,6 +41,7 @@ def scores_figure(
         xaxis=axis(labels.x, big),
         yaxis=axis(labels.y, big, range=[0, 1.02]),
         shapes=[horizontal_line(0.5, COLORS["baseline"], "dot")],
+        annotations=[centred_note(empty_note, big)] if empty_note and not len(steps) else [],
     )
 
 

@@ -9,7 +9,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
-from app.charts.style import COLORS, axis, figure, horizontal_line, horizontal_line_label, line
+from app.charts.style import (
+    COLORS,
+    axis,
+    centred_note,
+    figure,
+    horizontal_line,
+    horizontal_line_label,
+    line,
+)
 from app.charts.training import Labels
 
 SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥"}  # characters that would otherwise be invisible on a bar
@@ -29,9 +37,11 @@ def bits_figure(
     unigram: float,
     labels: Labels,
     big: bool = False,
+    empty_note: str = "",
 ) -> go.Figure:
     """Training and held-out bits per character, with the unigram baseline as a dashed line.
-    labels.series: (train, held-out, unigram)."""
+    labels.series: (train, held-out, unigram). Before the first step the empty plot says
+    ``empty_note`` (what to press)."""
     measured = ~np.isnan(val_bits)
     thinned = envelope(steps, bits)
     traces = [
@@ -55,7 +65,10 @@ def bits_figure(
         xaxis=axis(labels.x, big),
         yaxis=axis(labels.y, big, rangemode="tozero"),
         shapes=[horizontal_line(unigram, COLORS["baseline"])],
-        annotations=[horizontal_line_label(unigram, labels.series[2], "top right")],
+        annotations=[
+            horizontal_line_label(unigram, labels.series[2], "top right"),
+            *([centred_note(empty_note, big)] if empty_note and not len(steps) else []),
+        ],
     )
 
 

@@ -99,22 +99,14 @@ def render_duel_live() -> None:
 def _draw(duel: Duel) -> None:
     big = state.presentation()
     names = {cell: t(f"option.cell.{cell}") for cell in duel.runs}
-    params = duel.parameters()
-    cols = st.columns(len(duel.runs) + 1)
-    cols[0].metric(t("train.steps"), number(duel.step, ","))
-    for col, (cell, run) in zip(cols[1:], duel.runs.items(), strict=True):
-        evaluation = run.evaluate()
-        score = _score(evaluation)
-        reached = duel.reached[cell]
-        col.metric(
-            f"{names[cell]} · {number(params[cell], ',')} {t('duel.params')} · h={run.config.hidden_size}",
-            score,
-            help=t(f"duel.score_help_{duel.task.info.kind}"),
-        )
-        solved = _solved(evaluation)
-        reach = t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
-        col.caption(f"{solved} · {reach}" if solved else reach)
-    left, right = st.columns(2)
+    if big:
+        # On a projector the numbers stand in a column beside the charts: the charts start right
+        # under the controls and take the screen's height (at 1280x720 too), every number in view.
+        left, right, numbers = st.columns([2, 2, 1.2])
+        _numbers(duel, names, [numbers] * (len(duel.runs) + 1))
+    else:
+        _numbers(duel, names, st.columns(len(duel.runs) + 1))
+        left, right = st.columns(2)
     with left:
         kind = duel.task.info.kind
         if duel.step == 0:
@@ -155,6 +147,26 @@ def _draw(duel: Duel) -> None:
     # or closed across refreshes while its label changes.
     with st.expander(why_title(duel), key="duel-why"):
         st.markdown(t("duel.why"))
+
+
+def _numbers(duel: Duel, names: dict[str, str], columns: list) -> None:
+    """The step counter, then each model's score with its size, its solve rate and when it reached
+    the target, one per column (the same column repeated: one under the other)."""
+    params = duel.parameters()
+    columns[0].metric(t("train.steps"), number(duel.step, ","))
+    for col, (cell, run) in zip(columns[1:], duel.runs.items(), strict=True):
+        evaluation = run.evaluate()
+        reached = duel.reached[cell]
+        col.metric(
+            f"{names[cell]} · {number(params[cell], ',')} {t('duel.params')} · h={run.config.hidden_size}",
+            _score(evaluation),
+            help=t(f"duel.score_help_{duel.task.info.kind}"),
+        )
+        solved = _solved(evaluation)
+        reach = t("duel.reached", step=reached) if reached is not None else t("duel.not_reached")
+        col.container(key=f"fine-print-duel-{cell}").caption(
+            f"{solved} · {reach}" if solved else reach
+        )
 
 
 def render_sweep() -> None:

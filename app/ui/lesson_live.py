@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.charts.comparison import duel_loss_figure
 from app.charts.training import Labels
+from app.engine.history import History
 from app.engine.keras_example import KerasExample, lesson_data, measure
 from app.engine.optimiser_race import OptimiserRace
 from app.engine.order import OrderDemo
@@ -36,20 +37,38 @@ def render_order_demo() -> None:
 
 
 def render_keras_example() -> None:
-    st.subheader(t("lesson.keras.title"))
-    st.caption(t("lesson.keras.code"))
+    # On a projector the chart comes right under the controls and the words after it, so the
+    # room sees the curves without scrolling (the section's text sits in the column beside).
+    chart_first = state.presentation()
+    if not chart_first:
+        _keras_heading()
     if state.KERAS.get() is None:
         return
     render_controls(state.KERAS, prefix="keras")
     live_fragment(state.KERAS, _draw_keras)
+    if chart_first:
+        _keras_heading()
     st.markdown(_measured_text())
     st.markdown(t("lesson.keras.why"))
     st.caption(t("lesson.keras.data_note"))
 
 
 def render_optimiser_race() -> None:
-    st.subheader(t("lesson.race.title"))
-    st.caption(t("lesson.race.setup"))
+    chart_first = state.presentation()
+    if not chart_first:
+        _race_heading()
+        render_race_rate()
+    if state.RACE.get() is None:
+        return
+    render_controls(state.RACE, prefix="race")
+    live_fragment(state.RACE, _draw_race)
+    if chart_first:
+        _race_heading()
+
+
+def render_race_rate() -> None:
+    """The race's one setting, taken live by all three optimisers (no new model). On a projector
+    it sits in the words column, beside the chart it changes (app/ui/lesson_view.py)."""
     config = state.RACE.config()
     rate = st.select_slider(
         t("setting.learning_rate"),
@@ -58,21 +77,31 @@ def render_optimiser_race() -> None:
         key="race-lr",
         format_func=lambda v: number(v, "g"),
     )
-    state.RACE.set_config(replace(config, learning_rate=float(rate)))  # taken live: no new model
-    if state.RACE.get() is None:
-        return
-    render_controls(state.RACE, prefix="race")
-    live_fragment(state.RACE, _draw_race)
+    state.RACE.set_config(replace(config, learning_rate=float(rate)))
+
+
+def _keras_heading() -> None:
+    st.subheader(t("lesson.keras.title"))
+    st.caption(t("lesson.keras.code"))
+
+
+def _race_heading() -> None:
+    st.subheader(t("lesson.race.title"))
+    st.caption(t("lesson.race.setup"))
 
 
 def _draw_race(race: OptimiserRace) -> None:
+    chart_first = state.presentation()
+    if chart_first:
+        _race_chart(race)
     recent = race.recent_loss()
     cols = st.columns(len(race.runs) + 1)
     cols[0].metric(t("train.steps"), number(race.step, ","))
     for col, (name, loss) in zip(cols[1:], recent.items(), strict=True):
         col.metric(t(f"option.optimizer.{name}"), number(loss, ".4f") if race.step else "–")
     if race.step == 0:
-        st.info(t("lesson.race.pending"), icon=":material/info:")
+        if not chart_first:  # on a projector the empty chart says it
+            st.info(t("lesson.race.pending"), icon=":material/info:")
         return
     first, second, third = (t(f"option.optimizer.{name}") for name in race.ranking())
     st.markdown(
@@ -85,17 +114,24 @@ def _draw_race(race: OptimiserRace) -> None:
             third=third,
         )
     )
-    curves = {
-        RACE_COLOURS[name]: (run.history.array("step"), run.history.array("loss"))
-        for name, run in race.runs.items()
-    }
+    if not chart_first:
+        _race_chart(race)
+
+
+def _race_chart(race: OptimiserRace) -> None:
+    curves = {RACE_COLOURS[name]: _loss_curve(run.history) for name, run in race.runs.items()}
     names = {RACE_COLOURS[name]: t(f"option.optimizer.{name}") for name in race.runs}
     labels = Labels(t("lesson.race.loss_title"), t("chart.step"), t("chart.loss_axis"))
-    fig = duel_loss_figure(curves, names, None, labels, state.presentation())
+    big = state.presentation()
+    note = t("lesson.race.pending") if big else ""
+    fig = duel_loss_figure(curves, names, None, labels, big, empty_note=note)
     live_chart(fig, key="race-loss-chart")
 
 
 def _draw_order(demo: OrderDemo) -> None:
+    chart_first = state.presentation()
+    if chart_first:
+        _order_chart(demo)
     scores = demo.scores()
     st.metric(t("train.steps"), number(demo.step, ","))
     for kind, score in scores.items():
@@ -111,7 +147,8 @@ def _draw_order(demo: OrderDemo) -> None:
             help=t("lesson.order.unchanged_help"),
         )
     if demo.step == 0:
-        st.info(t("lesson.order.verdict_pending"), icon=":material/info:")
+        if not chart_first:  # on a projector the empty chart says it
+            st.info(t("lesson.order.verdict_pending"), icon=":material/info:")
         return
     st.markdown(
         t(
@@ -123,10 +160,12 @@ def _draw_order(demo: OrderDemo) -> None:
             rnn_unchanged=scores["rnn"].unchanged,
         )
     )
-    curves = {
-        ORDER_COLOURS[kind]: (run.history.array("step"), run.history.array("loss"))
-        for kind, run in demo.runs.items()
-    }
+    if not chart_first:
+        _order_chart(demo)
+
+
+def _order_chart(demo: OrderDemo) -> None:
+    curves = {ORDER_COLOURS[kind]: _loss_curve(run.history) for kind, run in demo.runs.items()}
     names = {ORDER_COLOURS[kind]: t(f"lesson.order.{kind}") for kind in demo.runs}
     labels = Labels(
         t("lesson.order.loss_title"),
@@ -134,11 +173,16 @@ def _draw_order(demo: OrderDemo) -> None:
         t("chart.loss_axis"),
         (t("lesson.order.baseline"),),
     )
-    fig = duel_loss_figure(curves, names, math.log(2), labels, state.presentation())
+    big = state.presentation()
+    note = t("lesson.order.verdict_pending") if big else ""
+    fig = duel_loss_figure(curves, names, math.log(2), labels, big, empty_note=note)
     live_chart(fig, key="order-loss-chart")
 
 
 def _draw_keras(example: KerasExample) -> None:
+    chart_first = state.presentation()
+    if chart_first:
+        _keras_chart(example)
     cols = st.columns(3)
     cols[0].metric(t("lesson.keras.epoch"), number(example.step, ","))
     for col, (variant, run) in zip(cols[1:], example.runs.items(), strict=True):
@@ -148,12 +192,15 @@ def _draw_keras(example: KerasExample) -> None:
         )
         col.caption(t("lesson.keras.saturated", share=run.saturation()))
     if example.step == 0:
-        st.info(t("lesson.keras.pending"), icon=":material/info:")
+        if not chart_first:  # on a projector the empty chart says it
+            st.info(t("lesson.keras.pending"), icon=":material/info:")
         return
-    curves = {
-        KERAS_COLOURS[v]: (run.history.array("step"), run.history.array("loss"))
-        for v, run in example.runs.items()
-    }
+    if not chart_first:
+        _keras_chart(example)
+
+
+def _keras_chart(example: KerasExample) -> None:
+    curves = {KERAS_COLOURS[v]: _loss_curve(run.history) for v, run in example.runs.items()}
     names = {KERAS_COLOURS[v]: t(f"lesson.keras.{v}") for v in example.runs}
     _, y = lesson_data(example.config.windows)
     labels = Labels(
@@ -163,8 +210,18 @@ def _draw_keras(example: KerasExample) -> None:
         (t("lesson.keras.baseline"),),
     )
     baseline = float(np.var(y))  # the error of always answering the targets' mean
-    fig = duel_loss_figure(curves, names, baseline, labels, state.presentation())
+    big = state.presentation()
+    note = t("lesson.keras.pending") if big else ""
+    fig = duel_loss_figure(curves, names, baseline, labels, big, empty_note=note)
     live_chart(fig, key="keras-loss-chart")
+
+
+def _loss_curve(history: History) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, loss) so far: empty before the first step (the demos' histories declare no
+    columns, so reading one before it was recorded is refused)."""
+    if not history.columns:
+        return np.array([]), np.array([])
+    return history.array("step"), history.array("loss")
 
 
 @st.cache_data(show_spinner=False)

@@ -11,7 +11,12 @@ from app.ui import lesson_path as path
 from app.ui import state
 from app.ui.i18n import t
 from app.ui.lesson_exercises import render_exercises
-from app.ui.lesson_live import render_keras_example, render_optimiser_race, render_order_demo
+from app.ui.lesson_live import (
+    render_keras_example,
+    render_optimiser_race,
+    render_order_demo,
+    render_race_rate,
+)
 from app.ui.settings import load_preset
 
 EQUATIONS = (
@@ -23,6 +28,9 @@ EQUATIONS = (
 def render_navigation(section: str) -> None:
     """Previous / picker / next. PageUp and PageDown (what a presenter's clicker sends) press them."""
     here = path.ORDER.index(section)
+    position = t("lesson.position", index=here + 1, count=len(path.ORDER))
+    # On a projector the position is the picker's label: one row less above the live demo.
+    big = state.presentation()
     left, middle, right = st.columns([1, 3, 1], vertical_alignment="bottom")
     left.button(
         t("lesson.go_previous"),
@@ -39,7 +47,7 @@ def render_navigation(section: str) -> None:
     if st.session_state.get(path.PICK_KEY) != section:
         st.session_state[path.PICK_KEY] = section
     middle.selectbox(
-        t("lesson.pick"),
+        position if big else t("lesson.pick"),
         path.ORDER,
         key=path.PICK_KEY,
         on_change=path.picked,
@@ -57,7 +65,8 @@ def render_navigation(section: str) -> None:
         shortcut="PageDown",
         width="stretch",
     )
-    st.caption(t("lesson.position", index=here + 1, count=len(path.ORDER)))
+    if not big:
+        st.caption(position)
 
 
 def render_section(section: str) -> None:
@@ -68,6 +77,8 @@ def render_section(section: str) -> None:
         words = live = st.container()
     with words:
         st.header(t(f"lesson.{section}.title"), anchor=section)
+        if state.presentation():
+            BESIDE.get(section, lambda: None)()
         st.markdown(t(f"lesson.{section}.text"))
         if section != "exercises":
             _try_and_notice(section)
@@ -125,3 +136,6 @@ EXTRAS: dict[str, Callable[[], None]] = {
     "exercises": render_exercises,
     "next": render_optimiser_race,
 }
+# On a projector, a live demo's setting sits in the words column under the section's title, so the
+# chart beside it starts right under its controls.
+BESIDE: dict[str, Callable[[], None]] = {"next": render_race_rate}

@@ -202,17 +202,11 @@ def _draw(run: SentimentRun) -> None:
         (cols[5], "f1", result.positive.f1),
     ):
         col.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
-    st.caption(
-        t(
-            "sentiment.held_out_caption",
-            count=len(result.labels),
-            corpus=t(f"sentiment.source_{run.config.source}"),
-            share=number(float(result.labels.mean()), ".0%"),
-            threshold=number(result.threshold, ".2f"),
-        )
-    )
+    # What the scores were measured on: under the metrics, or on a projector under the charts
+    # (the room sees the charts whole at 1280x720; the words are read out).
+    held_out = st.container()
     note = st.container()
-    if not run.history.columns:
+    if not run.history.columns and not big:  # on a projector the empty chart says it
         note.info(t("train.press_play"))
     history = run.history
     steps = history.array("step")
@@ -228,6 +222,7 @@ def _draw(run: SentimentRun) -> None:
                 (t("sentiment.accuracy"), t("sentiment.f1"), t("sentiment.rare_f1")),
             ),
             big,
+            empty_note=t("train.press_play_short") if big else "",
         )
         live_chart(fig, key="sentiment-scores-chart")
     with middle:
@@ -253,3 +248,12 @@ def _draw(run: SentimentRun) -> None:
             big,
         )
         live_chart(fig, key="sentiment-confusion-chart")
+    (st.container() if big else held_out).caption(
+        t(
+            "sentiment.held_out_caption",
+            count=len(result.labels),
+            corpus=t(f"sentiment.source_{run.config.source}"),
+            share=number(float(result.labels.mean()), ".0%"),
+            threshold=number(result.threshold, ".2f"),
+        )
+    )

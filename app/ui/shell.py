@@ -41,6 +41,11 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.35rem; line-height: 1.5; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+/* The fine print under a metric (the duel's solve rates) on one line, so the charts below keep
+   their height at 1280x720. */
+[data-testid="stMain"] [class*="st-key-fine-print"] [data-testid="stCaptionContainer"] {
+  font-size: 1.05rem; line-height: 1.35;
+}
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }

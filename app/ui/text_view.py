@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app.charts.text import bits_figure, shown
 from app.charts.training import Labels
@@ -155,16 +156,12 @@ def _draw(run: TextRun) -> None:
     big = state.presentation()
     divergence_note(run)
     result = run.held_out()
-    cols = st.columns(4)
+    cols, left, right = live_layout(big, waiting=not run.history.columns)
     steps_and_speed(state.TEXT, run, cols)
     cols[2].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
     cols[3].metric(
         t("text.unigram_bits"), number(result.unigram_bits, ".2f"), help=t("text.unigram_help")
     )
-    note = st.container()
-    if not run.history.columns:
-        note.info(t("train.press_play"))
-    left, right = st.columns(2)
     with left:
         history = run.history
         fig = bits_figure(
@@ -179,6 +176,7 @@ def _draw(run: TextRun) -> None:
                 (t("chart.train"), t("text.held_out"), t("text.unigram")),
             ),
             big,
+            empty_note=t("train.press_play_short") if big else "",
         )
         live_chart(fig, key="text-bits-chart")
     with right:
@@ -186,6 +184,26 @@ def _draw(run: TextRun) -> None:
         st.markdown(f"**{t('text.live_sample', step=run.step)}**")
         st.code(sample.full, language=None, wrap_lines=True)
         st.caption(t("text.live_sample_help"))
+
+
+def live_layout(
+    big: bool, waiting: bool
+) -> tuple[list[DeltaGenerator], DeltaGenerator, DeltaGenerator]:
+    """Four metric columns, the chart's column and the live sample's, for a text level's live view:
+    a row of numbers, a "press Play" note while ``waiting`` for the first step, then chart and
+    sample side by side. On a projector the numbers sit above the sample, beside the chart, so the
+    chart starts right under the controls (and its empty plot says what to press)."""
+    if big:
+        left, right = st.columns(2)
+        with right:
+            cols = [*st.columns(2), *st.columns(2)]
+        return cols, left, right
+    cols = st.columns(4)
+    note = st.container()  # always there, so the charts below keep their place
+    left, right = st.columns(2)
+    if waiting:
+        note.info(t("train.press_play"))
+    return cols, left, right
 
 
 def _live_sample(run: TextRun):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app.ui import state
 from app.ui.controls import render_controls
@@ -16,9 +17,10 @@ from app.ui.words_view import WordSubject, render_corpus_summary, render_words_l
 from app.ui.words_write import render_write
 
 
-def render_words_page() -> None:
+def render_words_page(choice_box: DeltaGenerator | None = None) -> None:
+    """``choice_box`` holds the choice of model (a column beside the level's on a projector)."""
     shipped = state.pretrained_words()
-    choice = st.radio(
+    choice = (choice_box or st).radio(
         t("text.model_choice"),
         ("pretrained", "live") if shipped is not None else ("live",),
         key="words-model",

@@ -24,7 +24,7 @@ from app.ui.live_fragment import live_fragment
 from app.ui.live_header import divergence_note, steps_and_speed
 from app.ui.number_inputs import bounded_number
 from app.ui.query import ignored_notice, keep_in_link
-from app.ui.text_view import render_own_text
+from app.ui.text_view import live_layout, render_own_text
 from models.sequence import SequenceModel
 
 LEVELS = ("chars", "words")
@@ -194,9 +194,10 @@ def render_words_live() -> None:
 
 
 def _draw(run: WordRun) -> None:
+    big = state.presentation()
     divergence_note(run)
     result = run.held_out()
-    cols = st.columns(4)
+    cols, left, right = live_layout(big, waiting=not run.history.columns)
     steps_and_speed(state.WORDS, run, cols)
     cols[2].metric(
         t("words.held_out_bits_word"),
@@ -208,9 +209,6 @@ def _draw(run: WordRun) -> None:
         number(result.bits_per_char, ".2f"),
         help=t("words.bits_char_help"),
     )
-    if not run.history.columns:
-        st.info(t("train.press_play"))
-    left, right = st.columns(2)
     with left:
         history = run.history
         fig = bits_figure(
@@ -224,7 +222,8 @@ def _draw(run: WordRun) -> None:
                 t("words.bits_axis"),
                 (t("chart.train"), t("text.held_out"), t("words.unigram")),
             ),
-            state.presentation(),
+            big,
+            empty_note=t("train.press_play_short") if big else "",
         )
         live_chart(fig, key="words-bits-chart")
     with right:
