@@ -66,7 +66,8 @@ def confusion_figure(matrix: np.ndarray, labels: Labels, big: bool = False) -> g
         labels.title,
         big,
         xaxis=axis(labels.x, big, side="bottom"),
-        yaxis=axis(labels.y, big, autorange="reversed"),
+        # The class names are the tick labels: the margin grows to fit them, in any language.
+        yaxis=axis(labels.y, big, autorange="reversed", automargin=True),
         height=420 if big else 300,
     )
 

@@ -202,9 +202,7 @@ def _draw(run: SentimentRun) -> None:
         (cols[5], "f1", result.positive.f1),
     ):
         col.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
-    # What the scores were measured on: under the metrics, or on a projector under the charts
-    # (the room sees the charts whole at 1280x720; the words are read out).
-    held_out = st.container()
+    measured_on = st.container()  # what the scores were measured on (filled below)
     note = st.container()
     if not run.history.columns and not big:  # on a projector the empty chart says it
         note.info(t("train.press_play"))
@@ -248,7 +246,9 @@ def _draw(run: SentimentRun) -> None:
             big,
         )
         live_chart(fig, key="sentiment-confusion-chart")
-    (st.container() if big else held_out).caption(
+    if big:  # on a projector under the charts, so they start a row higher; the words are read out
+        measured_on = st.container()
+    measured_on.caption(
         t(
             "sentiment.held_out_caption",
             count=len(result.labels),

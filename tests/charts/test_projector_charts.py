@@ -1,6 +1,7 @@
-"""Before the first step an empty live chart says what to press, in the middle of its plot, and
-drops the words as soon as there is a curve (the lesson's demos, the text levels and the sentiment
-page draw their charts from step 0 on a projector, where no note stands above them)."""
+"""Charts on a projector: before the first step an empty live chart says what to press, in the
+middle of its plot, and drops the words as soon as there is a curve (the lesson's demos, the text
+levels and the sentiment page draw their charts from step 0 on a projector, where no note stands
+above them); the confusion matrix's class names are never cut by its margin."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.charts.comparison import duel_loss_figure
-from app.charts.sentiment import scores_figure
+from app.charts.sentiment import confusion_figure, scores_figure
 from app.charts.text import bits_figure
 from app.charts.training import Labels
 
@@ -61,3 +62,9 @@ def test_the_note_keeps_the_baseline_label_and_is_off_by_default() -> None:
     assert len(empty.layout.annotations) == 2  # the baseline's label and the note
     plain = duel_loss_figure({"rnn": _loss(0)}, {"rnn": "RNN"}, None, LABELS)
     assert not plain.layout.annotations
+
+
+def test_the_confusion_matrix_makes_room_for_its_class_names() -> None:
+    labels = Labels("Confusão", "previsto", "verdadeiro", ("negativa", "positiva"))
+    fig = confusion_figure(np.array([[608, 245], [663, 190]]), labels, big=True)
+    assert fig.layout.yaxis.automargin is True and list(fig.data[0].y) == ["negativa", "positiva"]
