@@ -202,13 +202,21 @@ def _draw(run: SentimentRun) -> None:
         (cols[5], "f1", result.positive.f1),
     ):
         col.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
-    measured_on = st.container()  # what the scores were measured on (filled below)
-    note = st.container()
-    if not run.history.columns and not big:  # on a projector the empty chart says it
-        note.info(t("train.press_play"))
     history = run.history
     steps = history.array("step")
-    left, middle, right = st.columns([2, 2, 1.4])
+    if big:
+        # On a projector the scores (the main chart) get the width their legend needs on one row,
+        # beside the confusion matrix; what they were measured on and the loss follow under them,
+        # and the empty scores chart says what to press.
+        left, right = st.columns([3, 1.4])
+        measured_on = st.container()
+        middle = st.container()
+    else:
+        measured_on = st.container()  # what the scores were measured on (filled below)
+        note = st.container()  # always there, so the charts below keep their place
+        if not history.columns:
+            note.info(t("train.press_play"))
+        left, middle, right = st.columns([2, 2, 1.4])
     with left:
         fig = scores_figure(
             steps,
@@ -246,8 +254,6 @@ def _draw(run: SentimentRun) -> None:
             big,
         )
         live_chart(fig, key="sentiment-confusion-chart")
-    if big:  # on a projector under the charts, so they start a row higher; the words are read out
-        measured_on = st.container()
     measured_on.caption(
         t(
             "sentiment.held_out_caption",
