@@ -24,7 +24,7 @@ with level_box:
     title, intro = st.empty(), st.empty()
     # On a projector the level and the model share a row: the live chart starts a row higher.
     level_choice, model_choice = (
-        st.columns([1, 2]) if state.presentation() else (st.container(), st.container())
+        st.columns([1, 3]) if state.presentation() else (st.container(), st.container())
     )
     with level_choice:
         level = render_level_choice()

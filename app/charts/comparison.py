@@ -41,7 +41,8 @@ def duel_loss_figure(
     if baseline is not None:
         layout["shapes"] = [horizontal_line(baseline, COLORS["baseline"])]
         layout["annotations"].append(horizontal_line_label(baseline, labels.series[0], "top left"))
-    if empty_note and not any(len(steps) for steps, _ in curves.values()):
+    empty = not any(len(steps) for steps, _ in curves.values())
+    if empty and empty_note:
         layout["annotations"].append(centred_note(empty_note, big))
     return figure(
         traces,
@@ -55,6 +56,8 @@ def duel_loss_figure(
             big,
             type="log",
             exponentformat="power",
+            # Around the baseline alone plotly labels every digit of a decade: nothing to read yet.
+            showticklabels=not empty,
             **log_ticks(*(loss for _, loss in curves.values()), np.array([baseline or np.nan])),
         ),
         **layout,

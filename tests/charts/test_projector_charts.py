@@ -60,6 +60,7 @@ def test_an_empty_chart_says_what_to_press_and_a_drawn_one_does_not(build) -> No
 def test_the_note_keeps_the_baseline_label_and_is_off_by_default() -> None:
     empty = _duel(0)
     assert len(empty.layout.annotations) == 2  # the baseline's label and the note
+    assert empty.layout.yaxis.showticklabels is False and _duel(3).layout.yaxis.showticklabels
     plain = duel_loss_figure({"rnn": _loss(0)}, {"rnn": "RNN"}, None, LABELS)
     assert not plain.layout.annotations
 
