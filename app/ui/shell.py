@@ -44,7 +44,7 @@ PRESENTATION_CSS = """
 /* The fine print under a metric (the duel's solve rates) on one line, so the charts below keep
    their height at 1280x720. */
 [data-testid="stMain"] [class*="st-key-fine-print"] [data-testid="stCaptionContainer"] {
-  font-size: 1.05rem; line-height: 1.35;
+  font-size: 1.15rem; line-height: 1.35;
 }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] *,
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; }
