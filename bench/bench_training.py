@@ -18,10 +18,11 @@ For each cell (rnn, lstm, gru) at the default benchmark config (adding problem w
    one fused bare step and to one ``Run`` step.
 
 Every measurement is warmed up, repeated with the cases interleaved (so slow drift of the machine
-hits all of them alike), and reported as the median of the repeats. The clock is this thread's CPU
-time (``time.thread_time``; torch runs on this one thread), so other processes on a shared machine
-slow the figures down less than a wall clock would; ``--clock wall`` uses ``time.perf_counter``.
-The full run takes about 2 minutes (``--quick``: about 10 s).
+hits all of them alike), and reported as the median of the repeats; a ratio to the bare step is
+the median of the ratios within each round. The clock is this thread's CPU time
+(``time.thread_time``; torch runs on this one thread), so other processes on a shared machine slow
+the figures down less than a wall clock would; ``--clock wall`` uses ``time.perf_counter``.
+The full run takes about 3 minutes on a busy 2-core machine (``--quick``: about 30 s).
 
 Run from the repository root (after ``pip install -e .``)::
 
@@ -37,7 +38,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -53,6 +54,7 @@ torch.set_num_threads(1)
 
 ADDING_FEATURES = 2  # the adding problem reads (value, marker) at every step
 AIM = 1.2  # issue 15: a Run step at most 1.2x a bare fused step of the same model
+OVERHEAD_PARTS = ("run", "training", "validation", "batch")  # compared with the bare step
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.thread_time, "wall": time.perf_counter}
 
 
@@ -90,6 +92,7 @@ class CellResult:
     validation: float = math.nan  # one validation pass / EVAL_EVERY
     batch_draw: float = math.nan  # drawing one training batch
     spread: float = 0.0  # the widest interquartile range / median over the repeats of any case
+    per_bare: dict[str, float] = field(default_factory=dict)  # OVERHEAD_PARTS, paired by round
 
     @property
     def unrolled_ratio(self) -> float:
@@ -98,16 +101,17 @@ class CellResult:
     @property
     def run_ratio(self) -> float:
         """A whole Run step, validation included, per bare fused step."""
-        return self.run_step / self.fused_step
+        return self.per_bare.get("run", self.run_step / self.fused_step)
 
     @property
     def training_ratio(self) -> float:
         """A Run step without its validation pass, per bare fused step."""
-        return self.training_step / self.fused_step
+        return self.per_bare.get("training", self.training_step / self.fused_step)
 
-    def share(self, seconds: float) -> float:
-        """A part of the Run step in bare fused steps."""
-        return seconds / self.fused_step
+    def share(self, part: str) -> float:
+        """A part of the Run step ("validation", "batch") in bare fused steps."""
+        seconds = {"validation": self.validation, "batch": self.batch_draw}[part]
+        return self.per_bare.get(part, seconds / self.fused_step)
 
     def trace_ratio(self, seconds: float, per: str = "fused") -> float:
         return seconds / (self.fused_step if per == "fused" else self.run_step)
@@ -242,12 +246,12 @@ def measure_cell(
     clock: Callable[[], float] = time.thread_time,
 ) -> CellResult:
     config = config or BenchConfig()
-    cases = [
+    cases = [  # the bare step first, next to the parts of a Run step it is compared with
+        bare_step_case(cell, config),
         run_case(cell, config),
         run_case(cell, config, UnmeasuredRun, "training"),
         validation_case(cell, config),
         batch_case(cell, config),
-        bare_step_case(cell, config),
         bare_step_case(cell, config, unrolled=True),
         trace_case(cell, config, 1),
         trace_case(cell, config, config.trace_batch),
@@ -266,7 +270,14 @@ def measure_cell(
         validation=seconds["validation"],
         batch_draw=seconds["batch"],
         spread=spread,
+        per_bare={name: paired_ratio(samples[name], samples["fused"]) for name in OVERHEAD_PARTS},
     )
+
+
+def paired_ratio(values: list[float], bare: list[float]) -> float:
+    """The median over rounds of a case's time / the bare step's time in the same round: the
+    two were measured moments apart, so a machine that slows down for a while slows both."""
+    return statistics.median(v / b for v, b in zip(values, bare, strict=True))
 
 
 def interquartile_range(values: list[float]) -> float:
@@ -323,8 +334,8 @@ def format_overhead(results: list[CellResult]) -> str:
             f"{r.fused_step * 1e3:.2f}",
             f"{r.run_step * 1e3:.2f}",
             f"{r.training_ratio:.2f}x",
-            f"{r.share(r.batch_draw):.2f}x",
-            f"{r.share(r.validation):.2f}x",
+            f"{r.share('batch'):.2f}x",
+            f"{r.share('validation'):.2f}x",
             f"{r.run_ratio:.2f}x",
         )
         for r in results
