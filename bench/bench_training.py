@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import math
 import statistics
 import time
@@ -54,7 +55,7 @@ torch.set_num_threads(1)
 
 ADDING_FEATURES = 2  # the adding problem reads (value, marker) at every step
 AIM = 1.2  # issue 15: a Run step at most 1.2x a bare fused step of the same model
-OVERHEAD_PARTS = ("run", "training", "validation", "batch")  # compared with the bare step
+OVERHEAD_PARTS = ("run", "training", "validation", "predrawn")  # compared with the bare step
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.thread_time, "wall": time.perf_counter}
 
 
@@ -90,7 +91,7 @@ class CellResult:
     trace_batch: float
     training_step: float = math.nan  # a Run step with its measurements (validation) switched off
     validation: float = math.nan  # one validation pass / EVAL_EVERY
-    batch_draw: float = math.nan  # drawing one training batch
+    predrawn_step: float = math.nan  # the training step on batches drawn beforehand
     spread: float = 0.0  # the widest interquartile range / median over the repeats of any case
     per_bare: dict[str, float] = field(default_factory=dict)  # OVERHEAD_PARTS, paired by round
 
@@ -109,9 +110,12 @@ class CellResult:
         return self.per_bare.get("training", self.training_step / self.fused_step)
 
     def share(self, part: str) -> float:
-        """A part of the Run step ("validation", "batch") in bare fused steps."""
-        seconds = {"validation": self.validation, "batch": self.batch_draw}[part]
-        return self.per_bare.get(part, seconds / self.fused_step)
+        """A part of the Run step in bare fused steps: "validation", or "batch" (the training
+        step with its batch draw less the same step on batches drawn beforehand)."""
+        if part == "validation":
+            return self.per_bare.get(part, self.validation / self.fused_step)
+        predrawn = self.per_bare.get("predrawn", self.predrawn_step / self.fused_step)
+        return self.training_ratio - predrawn
 
     def trace_ratio(self, seconds: float, per: str = "fused") -> float:
         return seconds / (self.fused_step if per == "fused" else self.run_step)
@@ -167,9 +171,19 @@ def validation_case(cell: str, config: BenchConfig) -> Case:
     return Case("validation", call, EVAL_EVERY)
 
 
-def batch_case(cell: str, config: BenchConfig) -> Case:
-    """Drawing one training batch, part of every Run step and of no bare step."""
-    return Case("batch", bench_run(cell, config).batch)
+def predrawn_case(cell: str, config: BenchConfig, batches: int = 64) -> Case:
+    """The training step on batches drawn beforehand: against the training step, what drawing a
+    batch costs where it happens (between two steps, with the caches full of the last backward
+    pass it costs about three times what a loop of draws alone suggests)."""
+    run = bench_run(cell, config, UnmeasuredRun)
+    drawn = [run.batch() for _ in range(batches)]
+    turn = itertools.cycle(drawn)
+
+    def call() -> None:
+        for _ in range(EVAL_EVERY):
+            run.train_on(*next(turn))
+
+    return Case("predrawn", call, EVAL_EVERY)
 
 
 def sample_batch(size: int, config: BenchConfig) -> tuple[torch.Tensor, torch.Tensor]:
@@ -251,7 +265,7 @@ def measure_cell(
         run_case(cell, config),
         run_case(cell, config, UnmeasuredRun, "training"),
         validation_case(cell, config),
-        batch_case(cell, config),
+        predrawn_case(cell, config),
         bare_step_case(cell, config, unrolled=True),
         trace_case(cell, config, 1),
         trace_case(cell, config, config.trace_batch),
@@ -268,7 +282,7 @@ def measure_cell(
         trace_batch=seconds[f"trace{config.trace_batch}"],
         training_step=seconds["training"],
         validation=seconds["validation"],
-        batch_draw=seconds["batch"],
+        predrawn_step=seconds["predrawn"],
         spread=spread,
         per_bare={name: paired_ratio(samples[name], samples["fused"]) for name in OVERHEAD_PARTS},
     )
