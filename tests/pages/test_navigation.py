@@ -24,7 +24,13 @@ def settings(at) -> dict[str, object]:
     }
 
 
-WANTED = {"task": "sine", "hidden_size": 24, "learning_rate": "0.003", "batch_size": 16, "clip": True}
+WANTED = {
+    "task": "sine",
+    "hidden_size": 24,
+    "learning_rate": "0.003",
+    "batch_size": 16,
+    "clip": True,
+}
 
 
 @pytest.mark.parametrize(("first", "second"), [("train", "gradients"), ("steps", "train")])
