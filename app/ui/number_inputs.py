@@ -118,15 +118,9 @@ def _shown(state: object, bounds: Bounds, written_comma: bool, comma: bool) -> s
 
 
 def _message(problem: Problem, label: str, kept: float, comma: bool) -> str:
-    values = {
-        "label": label,
-        "kept": write_decimal(kept, comma),
-        "example": write_decimal(kept, comma),
-        **{name: problem.values[name] for name in ("value",) if name in problem.values},
-        **{
-            name: write_decimal(problem.values[name], comma)
-            for name in ("low", "high")
-            if name in problem.values
-        },
-    }
+    """The refusal in the session's language, its numbers written as the input writes them."""
+    values = {"label": label, "kept": write_decimal(kept, comma), **problem.values}
+    for end in ("low", "high"):
+        if end in values:
+            values[end] = write_decimal(values[end], comma)
     return t(problem.key, **values)

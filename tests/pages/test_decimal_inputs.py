@@ -74,7 +74,7 @@ def test_typing_a_point_in_english_sets_the_run() -> None:
     [
         ("abc", "“abc” não é um número"),
         ("20", "deve ficar entre 0,000001 e 10 (você digitou 20)"),
-        ("", "Digite um número para Taxa de aprendizado"),
+        ("", "Taxa de aprendizado: digite um número"),
     ],
 )
 def test_bad_text_is_answered_and_the_last_good_value_kept(drawn, typed: str, said: str) -> None:
