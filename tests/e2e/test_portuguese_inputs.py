@@ -5,6 +5,7 @@ typed with a decimal comma reaches the link."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -39,7 +40,9 @@ def drawn(page: Page) -> str:
     return page.locator(DROPZONE).evaluate(DRAWN_WORDS)
 
 
-def test_portuguese_dropzone_and_decimal_comma(page: Page, app_url: str, console_errors) -> None:
+def test_portuguese_dropzone_and_decimal_comma(
+    page: Page, app_url: str, tmp_path: Path, console_errors: list[str]
+) -> None:
     load(page, f"{app_url}/train?task=csv&lang=pt")
     words = drawn(page)
     assert f"{MAX_BYTES // 2**20} MB por arquivo • CSV, TSV, TXT" in words and "Enviar" in words
@@ -52,6 +55,13 @@ def test_portuguese_dropzone_and_decimal_comma(page: Page, app_url: str, console
     expect(page.locator(DROPZONE)).to_contain_text("Drag")  # the DOM's own words, drawn over
     words = drawn(page)
     assert "Solte o arquivo aqui" in words and not ENGLISH.search(words), words
+    page.locator(DROPZONE).dispatch_event("dragleave")
+    series = tmp_path / "serie.csv"
+    series.write_text("dia;temperatura\n" + "\n".join(f"{d};{20 + d % 7},5" for d in range(60)))
+    page.locator(".st-key-train-upload input[type=file]").set_input_files(str(series))
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    expect(page.locator(DROPZONE)).to_contain_text("serie.csv")
+    assert "serie.csv" in drawn(page)  # the words drawn over Streamlit's leave the file's alone
 
     rate = page.locator(".st-key-cfg-learning-rate input")
     expect(rate).to_have_value("0,002")
