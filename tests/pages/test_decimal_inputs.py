@@ -7,7 +7,7 @@ import pytest
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app.ui import i18n
-from tests.pages.conftest import TRAIN, open_page, steps
+from tests.pages.conftest import TRAIN, open_link, open_page, steps
 
 DUEL = "../pages/duel.py"
 
@@ -129,3 +129,21 @@ def test_the_duel_takes_a_decimal_comma(drawn) -> None:
     at.text_input(key="duel-lr").input("5").run()  # the duel's own bound is 1
     assert "deve ficar entre 0,0001 e 1" in at.error[0].value
     assert at.session_state["live:duel"].config.learning_rate == 0.002
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "link"),
+    [
+        ("../pages/sentiment.py", "sentiment-lr", {"sentiment_learning_rate": "0.0025"}),
+        (
+            "../pages/text.py",
+            "words-learning-rate",
+            {"mode": "words", "words_learning_rate": "0.0025"},
+        ),
+    ],
+)
+def test_a_page_s_own_link_value_arrives_exactly(page: str, key: str, link: dict) -> None:
+    at = open_link(page, lang="pt", **link)  # read on the page's first visit
+    assert not at.exception
+    assert at.text_input(key=key).value == "0,0025"
+    assert {name: at.query_params[name] for name in link} == link
