@@ -86,7 +86,7 @@ def test_writes_the_shortest_text_in_each_language(value: float, pt: str, en: st
     assert (write_decimal(value, True), write_decimal(value, False)) == (pt, en)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), comma=st.booleans())
 def test_what_is_written_reads_back_exactly(value: float, comma: bool) -> None:
     assert read_decimal(write_decimal(value, comma), WIDE, comma) == value
