@@ -304,7 +304,11 @@ def traffic_rows(frames: list[bytes], window: float) -> list[tuple[str, str | No
             "  bytes from the server per refresh",
             f"{total:6.1f} KB  ({(sizes['charts'] + sizes['rest']) / window / 1000:,.1f} KB/s)",
         ),
-        ("    live charts (changes since the browser's figure)", f"{per['charts']:6.1f} KB"),
+        (
+            "    live charts (changes since the browser's figure)",
+            f"{per['charts']:6.1f} KB  ({sizes['sent_whole']} of {sizes['messages']} chart"
+            " messages whole: presses, or asked for after a missed one)",
+        ),
         (
             "    the same charts sent whole (the baseline)",
             f"{per['whole']:6.1f} KB  (changes / whole = {per['charts'] / max(per['whole'], 1e-9):.2f})",
@@ -319,7 +323,7 @@ REFRESH_KB_AIM = 8
 
 def wire_sizes(frames: list[bytes]) -> dict[str, int]:
     """Sum the frames' bytes by kind, and what the live charts' messages would have been whole."""
-    sizes = {"charts": 0, "whole": 0, "rest": 0, "refreshes": 0}
+    sizes = {"charts": 0, "whole": 0, "rest": 0, "refreshes": 0, "messages": 0, "sent_whole": 0}
     held: dict[str, dict] = {}
     for frame in frames:
         message = ForwardMsg.FromString(frame)
@@ -330,6 +334,8 @@ def wire_sizes(frames: list[bytes]) -> dict[str, int]:
         data = json.loads(element.bidi_component.json)
         key = data.get("key", "")
         sizes["charts"] += len(frame)
+        sizes["messages"] += 1
+        sizes["sent_whole"] += "figure" in data
         sizes["refreshes"] += key == "train-loss-chart"
         try:
             held[key] = apply(held.get(key, {}), data)
