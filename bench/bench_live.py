@@ -30,6 +30,7 @@ Run from the repository root (after ``pip install -e .``)::
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import statistics
@@ -41,9 +42,11 @@ from pathlib import Path
 
 import torch
 from playwright.sync_api import sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.engine.config import RunConfig
 from app.engine.run import Run
+from app.ui.chart_delta import apply
 from app.ui.pacing import MAX_SLICE, TICKS
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
@@ -121,7 +124,7 @@ class Playing:
     script_running: float  # seconds the page showed the script (fragment) running
     frames: int  # page samples every 250 ms
     blinks: int  # samples where a chart was blank (no svg drawn) or faded
-    received: int  # websocket bytes from the server during the window
+    frames_received: list[bytes]  # websocket frames from the server during the window
 
 
 def main() -> int:
@@ -173,11 +176,12 @@ def measure_startup(page, url, server, log_path: Path, launched: float) -> Start
 
 
 def measure_playing(page, seconds: float) -> Playing:
-    received = [0]
+    received: list[bytes] = []
     page.on(
         "websocket",
         lambda ws: ws.on(
-            "framereceived", lambda data: received.__setitem__(0, received[0] + len(data))
+            "framereceived",
+            lambda data: received.append(data if isinstance(data, bytes) else data.encode()),
         ),
     )
     page.reload()  # the websocket opened after the listener, so its frames are counted
@@ -188,13 +192,13 @@ def measure_playing(page, seconds: float) -> Playing:
         f"() => document.querySelector('{METRICS}').innerText !== '0'", timeout=TIMEOUT_MS
     )
     page.evaluate(RECORDER)
-    start_bytes = received[0]
+    start_frame = len(received)
     page.wait_for_function(
         f"() => performance.now() - window.__bench.t0 >= {seconds * 1000}",
         timeout=seconds * 1000 + TIMEOUT_MS,
     )
     rec = page.evaluate(STOP_RECORDER)
-    window_bytes = received[0] - start_bytes
+    window_frames = received[start_frame:]
     page.click(PAUSE)
     page.wait_for_selector(PLAY)
     return Playing(
@@ -205,7 +209,7 @@ def measure_playing(page, seconds: float) -> Playing:
         script_running=rec["running"] / 1000,
         frames=rec["frames"],
         blinks=rec["blinks"],
-        received=window_bytes,
+        frames_received=window_frames,
     )
 
 
@@ -260,11 +264,7 @@ def report(startup: Startup, playing: Playing, engines: tuple[float, float], loa
             "  frames with a chart blank or faded (sampled every 250 ms)",
             f"{playing.blinks:6d} of {playing.frames}",
         ),
-        (
-            "  bytes from the server per step-counter change",
-            f"{playing.received / max(len(counts), 1) / 1024:6.1f} KiB"
-            f"  ({playing.received / window / 1024:,.1f} KiB/s)",
-        ),
+        *traffic_rows(playing.frames_received, window),
         ("  steps gained", f"{gained:6d}     ({live_rate:,.0f} steps/s of wall time)"),
         ("  script (fragment) running, as the page shows", _share(playing.script_running, window)),
         ("Training speed", None),
@@ -288,6 +288,72 @@ def report(startup: Startup, playing: Playing, engines: tuple[float, float], loa
     )
     for label, value in rows:
         print(label if value is None else f"{label:<62} {value}")
+
+
+def traffic_rows(frames: list[bytes], window: float) -> list[tuple[str, str | None]]:
+    """Bytes on the wire per refresh (a refresh: one message for the loss chart), the live charts'
+    messages apart, beside what the same refreshes would have sent as whole figures (rebuilt here
+    from the messages with app/ui/chart_delta.apply, as the browser does)."""
+    sizes = wire_sizes(frames)
+    refreshes = max(sizes["refreshes"], 1)
+    per = {name: sizes[name] / refreshes / 1000 for name in ("charts", "whole", "rest")}
+    total = per["charts"] + per["rest"]
+    aim = "HELD" if total <= REFRESH_KB_AIM else "NOT HELD"
+    return [
+        (
+            "  bytes from the server per refresh",
+            f"{total:6.1f} KB  ({(sizes['charts'] + sizes['rest']) / window / 1000:,.1f} KB/s)",
+        ),
+        (
+            "    live charts (changes since the browser's figure)",
+            f"{per['charts']:6.1f} KB  ({sizes['sent_whole']} of {sizes['messages']} chart"
+            " messages whole: presses, or asked for after a missed one)",
+        ),
+        (
+            "    the same charts sent whole (the baseline)",
+            f"{per['whole']:6.1f} KB  (changes / whole = {per['charts'] / max(per['whole'], 1e-9):.2f})",
+        ),
+        ("    everything else (metrics, layout blocks, run messages)", f"{per['rest']:6.1f} KB"),
+        (f"  aim: at most {REFRESH_KB_AIM} KB per refresh of /train", aim),
+    ]
+
+
+REFRESH_KB_AIM = 8
+
+
+def wire_sizes(frames: list[bytes]) -> dict[str, int]:
+    """Sum the frames' bytes by kind, and what the live charts' messages would have been whole."""
+    sizes = {"charts": 0, "whole": 0, "rest": 0, "refreshes": 0, "messages": 0, "sent_whole": 0}
+    held: dict[str, dict] = {}
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        element = message.delta.new_element if message.HasField("delta") else None
+        if element is None or element.WhichOneof("type") != "bidi_component":
+            sizes["rest"] += len(frame)
+            continue
+        data = json.loads(element.bidi_component.json)
+        key = data.get("key", "")
+        sizes["charts"] += len(frame)
+        sizes["messages"] += 1
+        sizes["sent_whole"] += "figure" in data
+        sizes["refreshes"] += key == "train-loss-chart"
+        try:
+            held[key] = apply(held.get(key, {}), data)
+        except (ValueError, KeyError):  # a delta for a figure sent before the window opened
+            held.pop(key, None)
+            sizes["whole"] += len(frame)
+            continue
+        whole = {"data": held[key]["data"], "layout": held[key]["layout"]}
+        sent_whole = {
+            "key": key,
+            "fit": data.get("fit"),
+            "version": data["version"],
+            "figure": whole,
+        }
+        sizes["whole"] += (
+            len(frame) - len(element.bidi_component.json) + len(json.dumps(sent_whole))
+        )
+    return sizes
 
 
 def _count(text: str) -> float:

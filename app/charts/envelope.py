@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 500
+MAX_POINTS = 300
 
 
 def envelope(
     x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
 ) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``max_points`` of (x, y), in order: the first and last points and, in each of
-    ``max_points / 2 - 1`` equal buckets, the points holding the bucket's minimum and maximum.
-    NaN points are never chosen over a number (a bucket of NaN only gives NaN, a gap in the line)."""
+    """At most ``max_points`` of (x, y), in order: the first and last points and, in each of at
+    most ``max_points / 2 - 1`` equal buckets, the points holding the bucket's minimum and maximum.
+    NaN points are never chosen over a number (a bucket of NaN only gives NaN, a gap in the line).
+
+    The bucket size is a power of two and buckets start at the first point, so as a series grows
+    its finished buckets keep their points: a live chart sends only the newest ones
+    (app/ui/chart_delta.py) until the size doubles."""
     n = len(y)
     if n <= max_points:
         return x, y
-    buckets = max(1, max_points // 2 - 1)
-    size = -(-n // buckets)  # ceil
+    limit = max(1, max_points // 2 - 1)
+    size = 1
+    while size * limit < n:
+        size *= 2
+    buckets = -(-n // size)  # ceil, at most limit
     padded = np.full(buckets * size, np.nan, dtype=np.float64)
     padded[:n] = y
     rows = padded.reshape(buckets, size)

@@ -8,7 +8,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
-from app.charts.style import COLORS, axis, counts, figure, horizontal_line, line, log_ticks
+from app.charts.style import (
+    COLORS,
+    axis,
+    colorscale,
+    counts,
+    figure,
+    horizontal_line,
+    line,
+    log_ticks,
+)
 from app.charts.training import Labels
 
 PARAMETER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -65,9 +74,9 @@ def horizon_figure(
         "z": log_norms,
         "x": np.arange(log_norms.shape[1]) if log_norms.ndim == 2 else None,
         "y": steps,
-        "colorscale": "Viridis",
+        "colorscale": colorscale("Viridis"),
         "zmin": max(float(np.nanmin(log_norms)) if log_norms.size else -8, -12),
-        "colorbar": {"title": "log₁₀"},
+        "colorbar": {"title": {"text": "log₁₀"}},
     }
     return figure(
         [heatmap],

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.charts.style import COLORS, axis, counts, figure, line, styled
+from app.charts.style import COLORS, axis, colorscale, counts, figure, line, styled
 from app.charts.training import Labels
 
 UNIT_COLORS = (
@@ -28,10 +28,10 @@ def hidden_heatmap(hidden: np.ndarray, cursor: int, labels: Labels, big: bool = 
     heatmap = {
         "type": "heatmap",
         "z": hidden.T.astype(np.float32),
-        "colorscale": "RdBu",
+        "colorscale": colorscale("RdBu"),
         "reversescale": True,  # positive red, negative blue, as the reading aid says
         "zmid": 0,
-        "colorbar": {"title": labels.series[0]},
+        "colorbar": {"title": {"text": labels.series[0]}},
     }
     return figure(
         [heatmap],
@@ -117,7 +117,11 @@ def trajectory_figure(
         {
             **line(points[:, 0], points[:, 1], labels.series[1], COLORS["train"]),
             "mode": "lines+markers",
-            "marker": {"size": 6, "color": np.arange(len(points)), "colorscale": "Blues"},
+            "marker": {
+                "size": 6,
+                "color": np.arange(len(points)),
+                "colorscale": colorscale("Blues"),
+            },
             "text": [f"t = {t}" for t in range(len(points))],
         }
     )

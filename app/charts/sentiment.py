@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.charts.envelope import envelope
-from app.charts.style import COLORS, axis, centred_note, figure, horizontal_line, line
+from app.charts.style import COLORS, axis, centred_note, colorscale, figure, horizontal_line, line
 from app.charts.training import Labels
 
 SCORE_COLORS = (COLORS["val"], COLORS["lstm"], COLORS["clipped"])
@@ -57,7 +57,7 @@ def confusion_figure(matrix: np.ndarray, labels: Labels, big: bool = False) -> g
         "text": matrix.astype(str),
         "texttemplate": "%{text}",
         "textfont": text_font,
-        "colorscale": "Blues",
+        "colorscale": colorscale("Blues"),
         "showscale": False,
         "hovertemplate": "%{y} → %{x}: %{z}<extra></extra>",
     }

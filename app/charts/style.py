@@ -3,15 +3,21 @@
 Live pages redraw their figures several times a second for every session on the server, so figures
 are built in one step from plain dicts (``figure``): plotly validates them once. Building a figure
 with ``add_scatter`` and ``update_layout`` calls instead parses every property path anew and cost
-about 8 times more (bench/bench_charts.py)."""
+about 8 times more (bench/bench_charts.py). A live refresh skips even that one validation
+(``plain_figures``): the dicts go to the browser as they are, and tests check that they are
+exactly what plotly's validation makes of them (tests/pages/test_plain_figures.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextvars
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 COLORS = {
     "train": "#1f77b4",
@@ -112,7 +118,46 @@ def figure(
     full["xaxis"] = xaxis if xaxis is not None else axis(big=big)
     full["yaxis"] = yaxis if yaxis is not None else axis(big=big)
     full.update(layout)
+    if _PLAIN.get():
+        return PlainFigure(data=traces, layout=full)
     return go.Figure(data=traces, layout=full)
+
+
+class PlainFigure(dict):
+    """A figure as the builders' own dicts, ``{"data": [...], "layout": {...}}``, not validated:
+    what ``figure`` returns inside ``plain_figures``. ``st.plotly_chart`` takes it as it takes any
+    figure dict (and validates it there)."""
+
+    @property
+    def data(self) -> list[dict[str, Any]]:
+        return self["data"]
+
+    @property
+    def layout(self) -> dict[str, Any]:
+        return self["layout"]
+
+
+_PLAIN: contextvars.ContextVar[bool] = contextvars.ContextVar("plain_figures", default=False)
+
+
+@contextmanager
+def plain_figures() -> Iterator[None]:
+    """Within, ``figure`` returns a PlainFigure: a live refresh sends the dicts it built without
+    plotly's validation, which cost more than half of drawing a refresh (bench/bench_refresh.py).
+    Per thread of execution (a context variable): one session's refresh never changes another's."""
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
+
+
+@cache
+def colorscale(name: str) -> tuple[tuple[float, str], ...]:
+    """A named colour scale written out, as plotly's validation writes it: plotly.js has scales
+    of the same names that look different (its "Blues" runs from dark blue), and a live refresh
+    sends its dicts unvalidated (``plain_figures``)."""
+    return tuple((float(stop), color) for stop, color in get_colorscale(name))
 
 
 def centred_note(text: str, big: bool = False) -> dict[str, Any]:

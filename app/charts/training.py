@@ -12,6 +12,7 @@ from app.charts.style import (
     COLORS,
     axis,
     centred_note,
+    colorscale,
     counts,
     figure,
     horizontal_line,
@@ -116,7 +117,7 @@ def confusion_figure(
     heatmap = {
         "type": "heatmap",
         "z": counts,
-        "colorscale": "Blues",
+        "colorscale": colorscale("Blues"),
         "showscale": False,
         "texttemplate": "%{z:.0f}",
     }

@@ -99,6 +99,7 @@ class Learner(Live):
     def __init__(self) -> None:
         super().__init__()
         self.diverged_at: int | None = None
+        self._parameter_columns: tuple[SequenceModel, list[tuple[str, torch.Tensor]]] | None = None
 
     @property
     def diverged(self) -> bool:
@@ -139,10 +140,8 @@ class Learner(Live):
             self._diverge(loss_value)
             return
         loss.backward()
-        named = [(n, p) for n, p in self.model.named_parameters() if p.grad is not None]
-        grads = [p.grad for _, p in named]
-        norms = torch._foreach_norm(grads)
-        total = float(torch.linalg.vector_norm(torch.stack(norms)))
+        columns, grads = self._gradients()
+        norms, total = gradient_norms(grads)
         if not math.isfinite(total):
             self._diverge(loss_value)
             return
@@ -160,9 +159,18 @@ class Learner(Live):
             "grad_norm_clipped": min(total, threshold) if threshold is not None else total,
             "clipped": float(clipped),
         }
-        row.update({f"grad/{n}": float(v) for (n, _), v in zip(named, norms, strict=True)})
+        row.update(zip(columns, norms, strict=True))
         self.measure(row)
         self.history.record(self.step, row)
+
+    def _gradients(self) -> tuple[list[str], list[torch.Tensor]]:
+        """The History column and the gradient of every parameter that has one after backward."""
+        # named_parameters() walks the module tree: once per model, not once per step.
+        if self._parameter_columns is None or self._parameter_columns[0] is not self.model:
+            named = [(f"grad/{n}", p) for n, p in self.model.named_parameters()]
+            self._parameter_columns = (self.model, named)
+        pairs = [(c, p.grad) for c, p in self._parameter_columns[1] if p.grad is not None]
+        return [c for c, _ in pairs], [g for _, g in pairs]
 
     def measure_due(self, every: int, last: int) -> bool:
         """Whether a costly measurement is due: the first step, then every ``every`` steps or
@@ -174,6 +182,15 @@ class Learner(Live):
     def _diverge(self, loss_value: float) -> None:
         self.diverged_at = self.step + 1
         self.history.record(self.step + 1, self.loss_columns(loss_value), force=True)
+
+
+def gradient_norms(grads: list[torch.Tensor]) -> tuple[list[float], float]:
+    """The 2-norm of each gradient and of all of them together (what clipping compares with its
+    threshold), read out of torch in one call instead of one ``float()`` per parameter."""
+    norms = torch.stack(torch._foreach_norm(grads))
+    total = torch.linalg.vector_norm(norms)  # as torch.nn.utils.clip_grad_norm_ computes it
+    *each, whole = torch.cat((norms, total.unsqueeze(0))).tolist()
+    return each, whole
 
 
 def needs_new_model(old: Any, new: Any) -> bool:

@@ -28,7 +28,7 @@ class Evaluation:
 def evaluate(model: SequenceModel, task: Task) -> Evaluation:
     was_training = model.training
     model.eval()
-    with torch.no_grad():
+    with torch.inference_mode():  # a little cheaper than no_grad; nothing here is trained on
         output = model(task.x_val)
         loss = float(model.loss(output, task.y_val))
     model.train(was_training)

@@ -10,7 +10,7 @@ from app.engine.history import History
 from app.engine.live import Learner, learner_columns
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.tasks import Task, build_task
-from models.init import initialise, initialise_head, spectral_radius
+from models.init import initialise, initialise_head
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
@@ -73,11 +73,17 @@ class Run(Learner):
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""
         core = self.model.core
-        radii = {}
-        for layer in range(core.num_layers):
-            blocks = core.layer_weights(layer)[1].detach().split(core.hidden_size)
-            radii[f"radius/l{layer}"] = max(spectral_radius(b) for b in blocks)
-        return radii
+        w_hh = [core.layer_weights(layer)[1].detach() for layer in range(core.num_layers)]
+        radii = block_radii(torch.cat(w_hh), core.hidden_size).view(core.num_layers, -1)
+        return {f"radius/l{layer}": r for layer, r in enumerate(radii.amax(dim=1).tolist())}
+
+
+def block_radii(stacked: torch.Tensor, size: int) -> torch.Tensor:
+    """The spectral radius of each square ``size`` x ``size`` block of ``stacked`` (blocks one
+    below the other, as torch stacks the gates of W_hh): one batched eigvals call, not one per
+    block, with the same values ``models.init.spectral_radius`` gives block by block."""
+    blocks = torch.stack(stacked.detach().split(size)).double()  # (blocks, size, size)
+    return torch.linalg.eigvals(blocks).abs().amax(dim=-1)
 
 
 def build_model(config: RunConfig, task: Task, generator: torch.Generator) -> SequenceModel:

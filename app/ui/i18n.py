@@ -72,9 +72,14 @@ def number(value: float, spec: str = "") -> str:
     return formatted.translate(_SWAP) if _decimal_comma() else formatted
 
 
-def localised(fig: go.Figure) -> go.Figure:
-    """The figure's tick labels and hover numbers with the session language's decimal mark."""
-    fig.layout.separators = ",." if _decimal_comma() else ".,"
+def localised(fig: go.Figure | dict) -> go.Figure | dict:
+    """The figure's tick labels and hover numbers with the session language's decimal mark (a
+    plotly figure, or a figure's dicts: app/charts/style.py PlainFigure)."""
+    marks = ",." if _decimal_comma() else ".,"
+    if isinstance(fig, dict):
+        fig["layout"]["separators"] = marks
+    else:
+        fig.layout.separators = marks
     return fig
 
 

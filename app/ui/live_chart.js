@@ -1,7 +1,8 @@
 // The live chart's code (app/ui/live_chart.py). It runs in the app's page (no iframe), served from
 // app/static/ like plotly.js: a chart's element then carries only a short loader, not this code, at
-// every refresh. Counts mounts and updates per chart on window.unrolledCharts, so a browser test can
-// tell an update in place from a re-created chart.
+// every refresh. Counts per chart on window.unrolledCharts (mounts, messages handed to it, redraws,
+// requests for the whole figure), so a browser test can tell an update in place from a re-created
+// chart.
 let loading = null;
 function plotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -37,23 +38,89 @@ function fit(host, layout) {
   }
   layout.height = height;
 }
+// A refresh sends the whole figure ({figure, version}) or what changed since the versions the
+// browser may hold ({bases, version, delta}: app/ui/chart_delta.py, whose apply() is this code's twin).
+// The growing arrays (x, y, z of one dimension) are kept decoded, so a delta appends to them.
+const ARRAYS = ["x", "y", "z"];
+const TYPES = {
+  f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
+  i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array,
+};
+function decoded(value) {
+  if (!value || typeof value.bdata !== "string" || value.shape !== undefined || !TYPES[value.dtype]) {
+    return value;  // a list, or a 2-D array: plotly decodes it itself
+  }
+  const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
+  return new TYPES[value.dtype](bytes.buffer);
+}
+function joined(old, part) {
+  const tail = decoded(part.tail);
+  if (part.keep === 0) return tail;
+  const out = new old.constructor(part.keep + tail.length);
+  out.set(old.subarray(0, part.keep));
+  out.set(tail, part.keep);
+  return out;
+}
+function whole(figure) {
+  const data = figure.data.map((trace) => {
+    const out = Object.assign({}, trace);
+    for (const name of ARRAYS) if (name in out) out[name] = decoded(out[name]);
+    return out;
+  });
+  return { data, layout: figure.layout };
+}
+function patched(held, change) {
+  const data = held.data.map((old, i) => {
+    const patch = change.traces[i];
+    const trace = Object.assign({}, patch.props || old);
+    for (const name of ARRAYS) if (!(name in patch.arrays)) delete trace[name];
+    for (const [name, part] of Object.entries(patch.arrays)) {
+      trace[name] = part === null ? old[name] : joined(old[name], part);
+    }
+    return trace;
+  });
+  return { data, layout: change.layout || held.layout };
+}
+const RESYNC_WAIT_MS = 1000;  // one request for the whole figure at a time, again if it got lost
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setStateValue } = component;
   const host = parentElement.querySelector(".unrolled-live-chart");
   const counts = (window.unrolledCharts = window.unrolledCharts || {});
-  const count = (counts[data.key] = counts[data.key] || { mounts: 0, updates: 0 });
+  const count = (counts[data.key] = counts[data.key] || { mounts: 0, calls: 0, updates: 0, resyncs: 0 });
   if (!host.dataset.mounted) {
     host.dataset.mounted = "1";
     count.mounts += 1;
   }
-  const figure = JSON.parse(data.figure);
-  if (data.fit) fit(host, figure.layout);
+  count.calls += 1;
+  const held = host.unrolledFigure;
+  let figure;
+  if (data.figure) {
+    figure = whole(data.figure);
+  } else if (held && data.bases.includes(held.version)) {
+    figure = patched(held, data.delta);
+  } else {
+    // A message was lost (an interrupted refresh) or the chart is new: ask for the whole figure
+    // (reruns the fragment once) and keep showing the one drawn.
+    const now = Date.now();
+    if (!(now - (host.unrolledAsked || 0) < RESYNC_WAIT_MS)) {
+      host.unrolledAsked = now;
+      count.resyncs += 1;
+      setStateValue("resync", now);
+    }
+    return;
+  }
+  host.unrolledFigure = { version: data.version, data: figure.data, layout: figure.layout };
+  host.unrolledAsked = 0;
+  // Plotly writes into what it is given (ranges, uids): it gets a copy, the held figure stays as sent.
+  const drawn = structuredClone(figure);
+  const layout = drawn.layout;
+  if (data.fit) fit(host, layout);
   // The page's own look, as st.plotly_chart's theme gives it: its font, a transparent background.
   const page = getComputedStyle(document.body);
-  const layout = Object.assign({ paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" }, figure.layout);
-  layout.font = Object.assign({ family: page.fontFamily, color: page.color }, layout.font);
+  const look = Object.assign({ paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" }, layout);
+  look.font = Object.assign({ family: page.fontFamily, color: page.color }, layout.font);
   plotly().then((Plotly) => {
-    Plotly.react(host, figure.data, layout, CONFIG);
+    Plotly.react(host, drawn.data, look, CONFIG);
     count.updates += 1;
   });
 }

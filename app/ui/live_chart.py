@@ -13,16 +13,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import itertools
+import math
+import secrets
 import shutil
+from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import plotly
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app.ui import state
+from app.ui.chart_delta import delta
 from app.ui.i18n import localised
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -32,21 +39,23 @@ STATIC = (
 HOST_CLASS = "unrolled-live-chart"
 
 # Streamlit marks the elements of a running fragment as stale and fades them after a moment;
-# a chart redrawn in place is never stale, so it keeps full opacity.
-CSS = f"""
+# a chart redrawn in place is never stale, so it keeps full opacity. In the page's own CSS
+# (app/ui/shell.py start_page), not the element's: an element's CSS travels with every refresh.
+PAGE_CSS = f"""<style>
 [data-stale="true"]:has(.{HOST_CLASS}) {{ opacity: 1 !important; transition: none !important; }}
 .{HOST_CLASS} {{ width: 100%; height: 100%; }}
-"""
+</style>"""
 
 # The chart's code lives in live_chart.js, served from app/static/ beside plotly.js: Streamlit sends
-# an element's JS with every refresh, so the element carries only this loader (about 150 bytes
+# an element's JS with every refresh, so the element carries only this loader (about 120 bytes
 # instead of 2.6 KB per chart per refresh). The version in the URL makes a browser fetch new code.
 CODE = Path(__file__).with_name("live_chart.js")
 VERSION = hashlib.sha256(CODE.read_bytes()).hexdigest()[:12]
-JS = f"""
-const chart = import(new URL("./app/static/live_chart.js?v={VERSION}", document.baseURI).href);
-export default function (component) {{ chart.then((code) => code.default(component)); }}
-"""
+# Two lines: Streamlit takes one-line JS for the path of a file.
+JS = (
+    f'const code = new URL("app/static/live_chart.js?v={VERSION}", document.baseURI);\n'
+    "export default (c) => import(code).then((m) => m.default(c));"
+)
 
 
 def publish(source: Path) -> None:
@@ -64,44 +73,123 @@ publish(CODE)
 _CHART = st.components.v2.component(
     "unrolled.live_chart",
     html=f'<div class="{HOST_CLASS}"></div>',
-    css=CSS,
     js=JS,
     isolate_styles=False,
 )
 
 
-def live_chart(fig: go.Figure, key: str) -> None:
+# What each chart of this session was last sent (app/ui/chart_delta.py), by key, and how many
+# more refreshes send it whole.
+DRAWN = "_live_chart_drawn"
+WHOLES = "_live_chart_wholes"
+# After the browser says it missed a message, the next refreshes send the whole figure: a browser
+# too busy to take every message (React then hands the chart only the newest) may miss one too.
+WHOLES_AFTER_MISS = 2
+# A refresh applies to any of the last WINDOW figures sent: a browser that missed a message or two
+# still draws it, at the price of resending the newest points of those refreshes.
+WINDOW = 2
+# Versions unique in this process, starting anywhere: a browser still holding a figure from an
+# earlier server never mistakes it for the base of a new message.
+_VERSIONS = itertools.count(secrets.randbelow(2**40))
+
+
+def live_chart(fig: go.Figure | dict, key: str) -> None:
     """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
-    In presentation mode the browser fits its height to the screen (JS above)."""
+
+    A timer refresh sends only what changed since the last figure sent (app/ui/chart_delta.py);
+    a full-app run (a page load, a press, a setting) sends the whole figure, and so do the next
+    refreshes after the browser says it holds another version. In presentation mode the browser
+    fits the chart's height to the screen (live_chart.js)."""
     figure = localised(fig)
     fit = state.presentation()
-    height = "content" if fit else int(figure.layout.height or 450)
-    data = {"key": key, "figure": payload(figure), "fit": fit}
-    _CHART(key=key, data=data, height=height, width="stretch")
+    own = figure["layout"].get("height") if isinstance(figure, dict) else figure.layout.height
+    height = "content" if fit else int(own or 450)
+    drawn = st.session_state.setdefault(DRAWN, {})
+    wholes = st.session_state.setdefault(WHOLES, {})
+    window = drawn.get(key, ()) if _fragment_run() and not wholes.get(key) else ()
+    message, after = delta(window, payload(figure), next(_VERSIONS))
+    _CHART(
+        key=key,
+        data={"key": key, "fit": fit, **message},
+        height=height,
+        width="stretch",
+        on_resync_change=partial(_missed, key),
+    )
+    # Remembered once sent: a press waiting interrupts this run inside _CHART, before it sends.
+    drawn[key] = (*drawn.get(key, ())[1 - WINDOW :], after)
+    if wholes.get(key):
+        wholes[key] -= 1
 
 
-def payload(fig: go.Figure) -> str:
-    """The figure as plotly JSON without its template: Streamlit's plotly template is a quarter of
-    a small figure's bytes and only lends it a colour sequence (kept); the page's fonts and
-    background come from the page itself (JS above), as st.plotly_chart's theme does."""
-    spec = json.loads(fig.to_json())
-    for trace in spec["data"]:
-        for name in ("x", "y", "z"):
-            if isinstance(trace.get(name), dict):
-                trace[name] = _single_precision(trace[name])
-    layout = spec["layout"]
-    template = layout.pop("template", None) or {}
-    colorway = template.get("layout", {}).get("colorway")
+def _missed(key: str) -> None:
+    """The browser holds another version of chart ``key`` than the last one sent."""
+    st.session_state.setdefault(WHOLES, {})[key] = WHOLES_AFTER_MISS
+
+
+def _fragment_run() -> bool:
+    """Whether this is a rerun of fragments only (a live timer refresh), not of the whole page."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def payload(fig: go.Figure | dict) -> dict:
+    """The figure as plotly JSON data without its template: Streamlit's plotly template is a quarter
+    of a small figure's bytes and only lends it a colour sequence (kept); the page's fonts and
+    background come from the page itself (live_chart.js), as st.plotly_chart's theme does.
+
+    ``fig`` is a plotly figure, or a live refresh's plain dicts (app/charts/style.py PlainFigure),
+    sent as they are. Arrays of numbers travel as plotly's typed arrays, in single precision:
+    half the bytes, and seven significant digits are more than a chart a few hundred pixels high
+    can show (a loss of 1e-15 still fits a float32)."""
+    if isinstance(fig, dict):
+        data, layout = fig["data"], dict(fig["layout"])
+        colorway = _template_colorway()
+    else:
+        spec = fig.to_plotly_json()
+        data, layout = spec["data"], dict(spec["layout"])
+        colorway = (layout.pop("template", None) or {}).get("layout", {}).get("colorway")
     if colorway and "colorway" not in layout:
-        layout["colorway"] = colorway
-    return json.dumps(spec, separators=(",", ":"))
+        layout["colorway"] = list(colorway)
+    return {"data": _json(data), "layout": _json(layout)}
+
+
+@cache
+def _template_colorway() -> tuple[str, ...]:
+    """The colour sequence plotly's default template (Streamlit's) would lend a figure."""
+    return tuple(pio.templates[pio.templates.default].layout.colorway or ())
+
+
+def _json(value: Any) -> Any:
+    """``value`` as JSON data: numpy arrays of numbers as plotly typed arrays (single precision for
+    floats), numpy scalars as numbers, NaN and infinities as null (as plotly writes them)."""
+    if isinstance(value, dict) and value.get("dtype") == "f8" and "bdata" in value:
+        return _single_precision(value)  # a validated figure's typed array of doubles
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _typed_array(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _typed_array(array: np.ndarray) -> Any:
+    if array.dtype.kind == "f":
+        values = array.astype("<f4")
+    elif array.dtype.kind in "iu" and (not array.size or np.abs(array).max() < 2**31):
+        values = array.astype("<i4")
+    else:
+        return _json(array.tolist())
+    spec = {"dtype": values.dtype.str[1:], "bdata": base64.b64encode(values.tobytes()).decode()}
+    if values.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in values.shape)
+    return spec
 
 
 def _single_precision(array: dict) -> dict:
-    """A plotly typed array of doubles as singles: half the bytes on the wire at every refresh, and
-    seven significant digits are more than a chart a few hundred pixels high can show (a loss of
-    1e-15 still fits a float32)."""
-    if array.get("dtype") != "f8":
-        return array
     values = np.frombuffer(base64.b64decode(array["bdata"]), dtype="<f8").astype("<f4")
     return {**array, "dtype": "f4", "bdata": base64.b64encode(values.tobytes()).decode("ascii")}

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from app.charts.style import plain_figures
 from app.engine.live import Live
 from app.ui import state
 from app.ui.live_slot import Slot
@@ -63,7 +64,8 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
             # in the meantime could go on for as long as a hall keeps pressing Play.
             st.rerun(scope="app")
         start = time.thread_time()
-        draw()
+        with plain_figures():  # figures as dicts, not validated on every refresh (style.py)
+            draw()
         cost = time.thread_time() - start
         # Smoothed slowly, from a typical figure, each sample at most twice the estimate: a first
         # drawing (cold caches) or one slowed by a crowd of threads would otherwise stretch the

@@ -12,6 +12,7 @@ from app.ui import state
 from app.ui.i18n import t
 from app.ui.settings import load_config
 from app.ui.upload import forget_column_choice
+from app.ui.uploader import file_uploader
 
 UPLOAD_KEY = "train-load-run"
 
@@ -42,7 +43,7 @@ def render_save_load(run: Run) -> None:
         st.caption(t("save.images"))
         # Loading happens in the callback, before any widget is drawn, so the widgets can show the
         # loaded run's settings.
-        st.file_uploader(
+        file_uploader(
             t("save.upload"),
             type=["pt"],
             key=UPLOAD_KEY,

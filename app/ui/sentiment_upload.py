@@ -15,6 +15,7 @@ from app.ui import state
 from app.ui.i18n import describe, number, t
 from app.ui.sentiment_data import own_reviews as session_reviews
 from app.ui.sentiment_data import set_own_reviews, shared_vectors
+from app.ui.uploader import file_uploader
 
 UPLOAD_KEY = "sentiment-upload"
 _SEEN = "sentiment-upload-seen"  # (file id, problems) of the last file read here
@@ -23,7 +24,7 @@ _SEEN = "sentiment-upload-seen"  # (file id, problems) of the last file read her
 def render_own_upload() -> None:
     """The uploader, then what the session's file holds (or why the new one was refused)."""
     limit_mb = MAX_BYTES // 2**20
-    file = st.file_uploader(
+    file = file_uploader(
         t("sent2.upload"),
         type=["csv", "tsv", "txt", "gz", "zip"],
         key=UPLOAD_KEY,

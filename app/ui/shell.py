@@ -8,6 +8,7 @@ import streamlit as st
 from app.engine.presets import PRESETS
 from app.ui import lesson_lock, state
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, describe, t
+from app.ui.live_chart import PAGE_CSS as LIVE_CHART_CSS
 from app.ui.query import lesson_links, read_link, write_link
 from app.ui.settings import HIDEABLE, load_preset
 
@@ -54,15 +55,21 @@ PRESENTATION_CSS = """
 """
 
 
-# Streamlit writes a few words of its own in English: the running script's Stop and the uploader's
-# button. CSS cannot reach their text, only replace how it is drawn, with the catalog's words.
+# Streamlit writes a few words of its own in English: the running script's Stop, the uploader's
+# button and its hint while a file is dragged over it (the dropzone's one div without a test id).
+# CSS cannot reach their text, only replace how it is drawn, with the catalog's words. Each
+# uploader's limit line is its own: app/ui/uploader.py.
 OWN_WORDS_CSS = """
 <style>
-[data-testid="stStatusWidget"] button, [data-testid="stFileUploaderDropzone"] button p {{
+[data-testid="stStatusWidget"] button, [data-testid="stFileUploaderDropzone"] button p,
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span {{
   font-size: 0 !important;
 }}
 [data-testid="stStatusWidget"] button::after {{ content: "{stop}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzone"] button p::after {{ content: "{upload}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after {{
+  content: "{dragging}"; font-size: 0.875rem;
+}}
 </style>
 """
 # On a projector the running man would flicker at every refresh of a playing page.
@@ -73,10 +80,14 @@ def start_page() -> None:
     """Call first on every page."""
     if state.first_visit():
         read_link()
-    st.html(BASE_CSS)
+    st.html(BASE_CSS + LIVE_CHART_CSS)
     if current_language() != DEFAULT_LANGUAGE:
         st.html(
-            OWN_WORDS_CSS.format(stop=t("shell.streamlit_stop"), upload=t("shell.streamlit_upload"))
+            OWN_WORDS_CSS.format(
+                stop=t("shell.streamlit_stop"),
+                upload=t("shell.streamlit_upload"),
+                dragging=t("uploader.dragging"),
+            )
         )
     if state.presentation():
         st.html(PRESENTATION_CSS + QUIET_STATUS_CSS)

@@ -21,6 +21,7 @@ from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 from app.ui.live_header import divergence_note, steps_and_speed
 from app.ui.number_inputs import bounded_number
+from app.ui.uploader import file_uploader
 from models.sequence import SequenceModel
 
 LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
@@ -98,7 +99,7 @@ def render_text_settings() -> None:
 def render_own_text() -> None:
     """Paste or upload: a bad text gets a message (kept while the bad file stays) and changes nothing."""
     limits = {"limit_mb": MAX_BYTES // 2**20, "minimum": MIN_CHARS}
-    file = st.file_uploader(
+    file = file_uploader(
         t("text.upload"),
         type=["txt", "md", "py", "csv"],
         key="text-upload",

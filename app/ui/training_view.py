@@ -25,6 +25,11 @@ from app.ui.live_header import divergence_note, steps_and_speed
 
 def render_live() -> None:
     live_fragment(state.RUN, _draw)
+    run = state.RUN.get()
+    if run is not None and not run.task.validates:
+        # Under the charts, outside the live part: it changes with the task, not at every refresh.
+        # The metric's own label already says "fit".
+        st.caption(t("honest.fit_note", count=len(run.task.x_val)))
 
 
 def _draw(run: Run) -> None:
@@ -88,8 +93,6 @@ def _draw(run: Run) -> None:
             # Markdown, not st.dataframe: seven rows redrawn on every live refresh of every
             # session, and a dataframe's Arrow encoding cost more than the three charts' building.
             st.markdown(_lesson_table(run))
-    if not run.task.validates:  # under the charts: the metric's own label already says "fit"
-        st.caption(t("honest.fit_note", count=len(run.task.x_val)))
 
 
 def _prediction_figure(run: Run, big: bool):

@@ -9,6 +9,7 @@ from app.engine.csv_series import MAX_BYTES, ColumnReport, read_series
 from app.engine.problems import InputError
 from app.ui import state
 from app.ui.i18n import describe, t
+from app.ui.uploader import file_uploader
 
 UPLOAD_KEY = "train-upload"
 COLUMN_KEY = "train-upload-column"
@@ -16,7 +17,7 @@ _READ = "train-upload-read"  # (file id, reports, skipped) of the last file read
 
 
 def render_upload() -> None:
-    file = st.file_uploader(
+    file = file_uploader(
         t("upload.label"),
         type=["csv", "tsv", "txt"],
         key=UPLOAD_KEY,

@@ -57,5 +57,5 @@ def charts(at: AppTest) -> list[dict]:
         if element.type == "plotly_chart":
             found.append(json.loads(element.proto.spec))
         elif element.type == "bidi_component" and element.proto.component_name == LIVE_CHART:
-            found.append(json.loads(json.loads(element.proto.json)["figure"]))
+            found.append(json.loads(element.proto.json)["figure"])
     return found

@@ -19,7 +19,7 @@ def test_a_locked_link_offers_no_way_to_unhide() -> None:
     assert "shell-hide" not in keys(at, "multiselect")
     assert not at.sidebar.code  # nor the builder's links
     assert {"cfg-cell", "cfg-learning-rate"}.isdisjoint(
-        keys(at, "number_input") | keys(at, "radio")
+        keys(at, "number_input") | keys(at, "text_input") | keys(at, "radio")
     )
     assert "cfg-hidden-size" in keys(at, "number_input")  # the rest stays the student's
     assert dict(at.query_params) == STUDENT  # a reload keeps the lock

@@ -18,13 +18,19 @@ def settings(at) -> dict[str, object]:
     return {
         "task": at.selectbox(key="cfg-task").value,
         "hidden_size": at.number_input(key="cfg-hidden-size").value,
-        "learning_rate": at.number_input(key="cfg-learning-rate").value,
+        "learning_rate": at.text_input(key="cfg-learning-rate").value,
         "batch_size": at.number_input(key="cfg-batch-size").value,
         "clip": at.toggle(key="cfg-clip").value,
     }
 
 
-WANTED = {"task": "sine", "hidden_size": 24, "learning_rate": 0.003, "batch_size": 16, "clip": True}
+WANTED = {
+    "task": "sine",
+    "hidden_size": 24,
+    "learning_rate": "0.003",
+    "batch_size": 16,
+    "clip": True,
+}
 
 
 @pytest.mark.parametrize(("first", "second"), [("train", "gradients"), ("steps", "train")])

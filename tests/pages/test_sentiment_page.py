@@ -32,7 +32,7 @@ def chart(at: AppTest, key: str) -> dict:
     for live in at.get("bidi_component"):
         data = json.loads(live.proto.json) if live.proto.component_name == LIVE_CHART else {}
         if data.get("key") == key:
-            found.append(json.loads(data["figure"]))
+            found.append(data["figure"])
     assert found, f"no chart {key}"
     return found[0]
 

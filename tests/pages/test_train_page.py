@@ -71,13 +71,13 @@ def test_link_sets_the_widgets() -> None:
     assert at.selectbox(key="cfg-task").value == "sine"
     assert at.radio(key="cfg-cell").value == "gru"
     assert at.number_input(key="cfg-hidden-size").value == 8
-    assert at.number_input(key="cfg-learning-rate").value == 0.003
+    assert at.text_input(key="cfg-learning-rate").value == "0.003"
 
 
 def test_bad_link_opens_defaults_with_a_notice() -> None:
     at = open_link(TRAIN, hidden_size="abc", learning_rate="-3", cell="gru")
     assert at.number_input(key="cfg-hidden-size").value == 16
-    assert at.number_input(key="cfg-learning-rate").value == RunConfig().learning_rate
+    assert float(at.text_input(key="cfg-learning-rate").value) == RunConfig().learning_rate
     assert at.radio(key="cfg-cell").value == "gru"  # the good part of the link is kept
     assert any("link" in warning.value for warning in at.warning)
     assert not at.exception
@@ -85,7 +85,7 @@ def test_bad_link_opens_defaults_with_a_notice() -> None:
 
 def test_setting_that_needs_a_new_model_resets(train_page: AppTest) -> None:
     train_page.button(key="train-step10").click().run()
-    train_page.number_input(key="cfg-learning-rate").set_value(0.02).run()
+    train_page.text_input(key="cfg-learning-rate").input("0.02").run()
     assert steps(train_page) == 10  # the learning rate changes live
     train_page.number_input(key="cfg-hidden-size").set_value(8).run()
     assert steps(train_page) == 0
@@ -118,7 +118,7 @@ def test_portuguese_page() -> None:
 
 def test_lesson_builder_hides_controls_and_link_keeps_it() -> None:
     at = open_page(TRAIN, hide="learning_rate,optimizer")
-    keys = {w.key for w in at.number_input}
+    keys = {w.key for w in (*at.number_input, *at.text_input)}
     assert "cfg-learning-rate" not in keys and "cfg-hidden-size" in keys
     assert at.query_params["hide"] == "learning_rate,optimizer"
 

@@ -1,0 +1,133 @@
+"""What a live chart's refresh must send: only what changed since the figure the browser holds.
+
+A live chart is redrawn several times a second while a run plays, and most of each figure is the
+same as the last one: the layout, the colours, every point of the loss curve but the newest few.
+So the browser keeps the last figure it drew, and a refresh sends its differences: the layout
+only when it changed, and of each trace's x, y and z the number of values kept from the front and
+the values after them (a growing curve sends its new points). Each message names the versions it
+applies to; a browser that holds another version (a message lost to an interrupted refresh, a
+chart mounted afresh) asks for the whole figure (app/ui/live_chart.js).
+
+Pure: plotly JSON in, plotly JSON out (no Streamlit), so the browser's side can be checked here
+(``apply``) exactly as live_chart.js does it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ARRAYS = ("x", "y", "z")  # the per-point arrays a curve grows; everything else compares whole
+TypedArray = dict  # plotly's {"dtype": "f4", "bdata": base64, "shape"?: "r, c"}
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The figure a browser was last sent for one chart: its version, layout and traces split
+    into the growing arrays and the rest."""
+
+    version: int
+    layout: str  # JSON, compared whole
+    props: tuple[str, ...]  # per trace: its JSON without ARRAYS
+    arrays: tuple[dict[str, TypedArray | list], ...]  # per trace: its ARRAYS
+
+
+def split(spec: dict, version: int) -> Drawn:
+    """``spec`` (a plotly figure as JSON data) as a Drawn record."""
+    props, arrays = [], []
+    for trace in spec["data"]:
+        props.append(_canonical({k: v for k, v in trace.items() if k not in ARRAYS}))
+        arrays.append({k: trace[k] for k in ARRAYS if k in trace})
+    return Drawn(version, _canonical(spec["layout"]), tuple(props), tuple(arrays))
+
+
+def delta(window: Sequence[Drawn], spec: dict, version: int) -> tuple[dict, Drawn]:
+    """The message making ``spec`` version ``version`` in a browser that holds any one of the
+    figures in ``window`` (the last few sent; empty for none): ``{"figure": spec, "version": v}``
+    whole, or ``{"bases": [v0, ...], "version": v, "delta": ...}``; and the record of ``spec``.
+
+    A browser busy drawing may be handed only the newest of several messages (React keeps the
+    last), so a delta is not only for the version sent just before: it keeps what all the
+    window's figures share with ``spec`` and sends the rest."""
+    after = split(spec, version)
+    if not window or any(len(old.props) != len(after.props) for old in window):
+        return {"figure": spec, "version": version}, after
+    change: dict = {"traces": []}
+    if any(old.layout != after.layout for old in window):
+        change["layout"] = spec["layout"]
+    for i, trace in enumerate(spec["data"]):
+        arrays = after.arrays[i]
+        patch: dict = {
+            "arrays": {
+                name: _tail([old.arrays[i].get(name) for old in window], value)
+                for name, value in arrays.items()
+            }
+        }
+        if any(old.props[i] != after.props[i] for old in window):
+            patch["props"] = {k: v for k, v in trace.items() if k not in ARRAYS}
+        change["traces"].append(patch)
+    bases = [old.version for old in window]
+    return {"bases": bases, "version": version, "delta": change}, after
+
+
+def _tail(olds: list[TypedArray | list | None], new: TypedArray | list) -> dict | None:
+    """None when every one of ``olds`` equals ``new``; else ``{"keep": k, "tail": ...}``: the
+    first k values, which every one of ``olds`` shares with ``new``, followed by ``tail``. Only
+    one-dimensional typed arrays of one dtype keep a prefix; anything else is sent whole."""
+    if all(old == new for old in olds):
+        return None
+    if not all(_is_vector(old) and old["dtype"] == new["dtype"] for old in olds) or not _is_vector(
+        new
+    ):
+        return {"keep": 0, "tail": new}
+    b = _values(new)
+    bits = f"u{b.itemsize}"  # compare bit patterns: a NaN equals itself
+    keep = len(b)
+    for old in olds:
+        a = _values(old)
+        shared = min(len(a), keep)
+        differ = np.flatnonzero(a[:shared].view(bits) != b[:shared].view(bits))
+        keep = int(differ[0]) if len(differ) else shared
+    tail = {"dtype": new["dtype"], "bdata": base64.b64encode(b[keep:].tobytes()).decode("ascii")}
+    return {"keep": keep, "tail": tail}
+
+
+def apply(held: dict, message: dict) -> dict:
+    """The figure a browser holding ``held`` draws after ``message`` (what live_chart.js does; a
+    mismatched base raises, where the browser asks for the whole figure)."""
+    if "figure" in message:
+        return {**message["figure"], "version": message["version"]}
+    if held.get("version") not in message["bases"]:
+        raise ValueError("the message is for another version")
+    change = message["delta"]
+    layout = change.get("layout", held["layout"])
+    data = []
+    for old, patch in zip(held["data"], change["traces"], strict=True):
+        trace = dict(patch.get("props") or {k: v for k, v in old.items() if k not in ARRAYS})
+        for name, part in patch["arrays"].items():
+            trace[name] = old[name] if part is None else _joined(old[name], part)
+        data.append(trace)
+    return {"data": data, "layout": layout, "version": message["version"]}
+
+
+def _joined(old: TypedArray | list, part: dict) -> TypedArray | list:
+    if part["keep"] == 0:
+        return part["tail"]
+    values = np.concatenate([_values(old)[: part["keep"]], _values(part["tail"])])
+    return {"dtype": old["dtype"], "bdata": base64.b64encode(values.tobytes()).decode("ascii")}
+
+
+def _is_vector(value: object) -> bool:
+    return isinstance(value, dict) and "bdata" in value and "shape" not in value
+
+
+def _values(array: TypedArray) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=f"<{array['dtype']}")
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,78 @@
+"""The live chart's browser code (app/ui/live_chart.js) rebuilds the figure the server drew from
+the messages app/ui/chart_delta.py makes: whole, changed since the last one, after a missed one;
+and asks for the whole figure when it holds none of the versions a message is for.
+
+Runs the real module in Chromium with a stand-in for plotly (what it would draw is recorded)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+
+from app.charts.training import Labels, loss_figure
+from app.ui.chart_delta import delta
+from app.ui.live_chart import payload
+from tests.conftest import ROOT
+
+LABELS = Labels("loss", "step", "loss", ("train", "val"))
+
+# The module, its default export called as Streamlit calls it; what Plotly.react got, in lists.
+HARNESS = """
+async ({code, messages}) => {
+  window.Plotly = {react: (host, data, layout) => { window.drawn = {data, layout}; }};
+  const module = await import("data:text/javascript;base64," + code);
+  const root = document.createElement("div");
+  root.innerHTML = '<div class="unrolled-live-chart"></div>';
+  document.body.appendChild(root);
+  const asked = [];
+  const seen = [];
+  for (const data of messages) {
+    window.drawn = null;
+    module.default({data, parentElement: root, setStateValue: (name, value) => asked.push(name)});
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    seen.push(window.drawn && window.drawn.data.map((trace) => ({
+      x: Array.from(trace.x), y: Array.from(trace.y), name: trace.name})));
+  }
+  return {seen, asked};
+}
+"""
+
+
+def _loss(steps: int) -> dict:
+    x = np.arange(1, steps + 1)
+    loss = np.exp(-x / 300.0) + 0.01 * np.random.default_rng(steps).random(steps)
+    val = np.where(x % 25 == 0, loss * 1.1, np.nan)
+    return payload(loss_figure(x, loss, val, LABELS))
+
+
+def _lists(spec: dict) -> list[dict]:
+    def values(array: dict) -> list[float]:
+        raw = np.frombuffer(base64.b64decode(array["bdata"]), dtype=f"<{array['dtype']}")
+        return [None if np.isnan(v) else float(v) for v in raw.astype(np.float64)]
+
+    return [{"x": values(t["x"]), "y": values(t["y"]), "name": t["name"]} for t in spec["data"]]
+
+
+def test_the_browser_draws_exactly_the_server_figure_from_changes(page) -> None:
+    specs = [_loss(n) for n in (280, 420, 1650, 1700, 1750, 1800)]
+    messages, window = [], ()
+    for version, spec in enumerate(specs, start=1):
+        message, drawn = delta(window, spec, version)
+        messages.append({"key": "loss", "fit": False, **message})
+        window = (*window[-1:], drawn)  # the app's window of two
+    assert "figure" in messages[0] and all("delta" in m for m in messages[1:])
+    foreign = {**messages[-1], "bases": [999]}  # for versions this browser never held
+    sent = [messages[0], messages[1], messages[3], messages[4], messages[5], foreign]
+    # messages[2] is missed, as a busy browser misses one: messages[3] is for versions 2 and 3
+    page.goto("about:blank")
+    code = base64.b64encode((ROOT / "app/ui/live_chart.js").read_bytes()).decode()
+    result = page.evaluate(HARNESS, {"code": code, "messages": json.loads(json.dumps(sent))})
+    expected = [specs[0], specs[1], specs[3], specs[4], specs[5]]
+    for drawn, spec in zip(result["seen"][:5], expected, strict=True):
+        assert drawn is not None
+        got = json.loads(json.dumps(drawn).replace("NaN", "null"))
+        assert got == json.loads(json.dumps(_lists(spec)))
+    assert result["seen"][5] is None  # nothing drawn from a message it cannot apply...
+    assert result["asked"] == ["resync"]  # ...it asks for the whole figure, once
