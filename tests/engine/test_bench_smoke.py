@@ -45,10 +45,10 @@ def test_measure_cell_returns_positive_finite_numbers(bench: ModuleType, cell: s
         result.trace_ratio(result.trace_batch, "run"),
         result.run_ratio,
         result.training_ratio,
-        result.share("validation"),
-        result.share("batch"),
     ]
     assert all(math.isfinite(n) and n > 0 for n in numbers), numbers
+    # Shares are differences of two timings: on a model this small, noise can take one to zero.
+    assert all(math.isfinite(result.share(part)) for part in ("validation", "batch"))
     table = bench.format_table([result], tiny)
     assert cell in table and "trace 3 (ms)" in table
     assert "unrolled/fused" in bench.format_ratios([result], tiny)
