@@ -19,7 +19,7 @@ run = state.RUN.get()
 shell.show_notices()
 if run is not None:
     render_controls(state.RUN)
-    render_live()
+    render_live(run)
     # Under the charts it reads (the fragment reads its value): the room's screen goes to the charts.
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
     render_save_load(run)

@@ -128,14 +128,6 @@ class PlainFigure(dict):
     what ``figure`` returns inside ``plain_figures``. ``st.plotly_chart`` takes it as it takes any
     figure dict (and validates it there)."""
 
-    @property
-    def data(self) -> list[dict[str, Any]]:
-        return self["data"]
-
-    @property
-    def layout(self) -> dict[str, Any]:
-        return self["layout"]
-
 
 _PLAIN: contextvars.ContextVar[bool] = contextvars.ContextVar("plain_figures", default=False)
 

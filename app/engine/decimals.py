@@ -24,7 +24,11 @@ def write_decimal(value: float, decimal_comma: bool) -> str:
     """The shortest exact text of ``value``: 0.002, 1,000.5 (English); 0,002, 1.000,5 (Portuguese)."""
     if value == 0:
         return "0"  # -0.0 too: a sign on zero means nothing for a setting
-    text = format(Decimal(repr(float(value))).normalize(), ",f")
+    return with_marks(format(Decimal(repr(float(value))).normalize(), ",f"), decimal_comma)
+
+
+def with_marks(text: str, decimal_comma: bool) -> str:
+    """A number written with Python's marks (1,000.5), in the language's (1.000,5 with a comma)."""
     return text.translate(_SWAP) if decimal_comma else text
 
 

@@ -84,16 +84,15 @@ def _tail(olds: list[TypedArray | list | None], new: TypedArray | list) -> dict 
         new
     ):
         return {"keep": 0, "tail": new}
-    b = _values(new)
+    b = values_of(new)
     bits = f"u{b.itemsize}"  # compare bit patterns: a NaN equals itself
     keep = len(b)
     for old in olds:
-        a = _values(old)
+        a = values_of(old)
         shared = min(len(a), keep)
         differ = np.flatnonzero(a[:shared].view(bits) != b[:shared].view(bits))
         keep = int(differ[0]) if len(differ) else shared
-    tail = {"dtype": new["dtype"], "bdata": base64.b64encode(b[keep:].tobytes()).decode("ascii")}
-    return {"keep": keep, "tail": tail}
+    return {"keep": keep, "tail": typed_array(b[keep:])}
 
 
 def apply(held: dict, message: dict) -> dict:
@@ -117,15 +116,23 @@ def apply(held: dict, message: dict) -> dict:
 def _joined(old: TypedArray | list, part: dict) -> TypedArray | list:
     if part["keep"] == 0:
         return part["tail"]
-    values = np.concatenate([_values(old)[: part["keep"]], _values(part["tail"])])
-    return {"dtype": old["dtype"], "bdata": base64.b64encode(values.tobytes()).decode("ascii")}
+    return typed_array(np.concatenate([values_of(old)[: part["keep"]], values_of(part["tail"])]))
 
 
 def _is_vector(value: object) -> bool:
     return isinstance(value, dict) and "bdata" in value and "shape" not in value
 
 
-def _values(array: TypedArray) -> np.ndarray:
+def typed_array(values: np.ndarray) -> TypedArray:
+    """``values`` (little-endian, of a dtype plotly.js reads) as plotly's typed array."""
+    spec = {"dtype": values.dtype.str[1:], "bdata": base64.b64encode(values.tobytes()).decode()}
+    if values.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in values.shape)
+    return spec
+
+
+def values_of(array: TypedArray) -> np.ndarray:
+    """The numbers of a plotly typed array, flat."""
     return np.frombuffer(base64.b64decode(array["bdata"]), dtype=f"<{array['dtype']}")
 
 

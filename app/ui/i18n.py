@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app.engine.decimals import with_marks
+
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 DEFAULT_LANGUAGE = "en"
 LOCALES = Path(__file__).parent / "locales"
@@ -68,18 +70,13 @@ def t(key: str, **values: object) -> str:
 
 def number(value: float, spec: str = "") -> str:
     """``format(value, spec)`` with the session language's decimal mark (0,57 and 1.234 in Portuguese)."""
-    formatted = format(value, spec)
-    return formatted.translate(_SWAP) if _decimal_comma() else formatted
+    return with_marks(format(value, spec), _decimal_comma())
 
 
 def localised(fig: go.Figure | dict) -> go.Figure | dict:
     """The figure's tick labels and hover numbers with the session language's decimal mark (a
     plotly figure, or a figure's dicts: app/charts/style.py PlainFigure)."""
-    marks = ",." if _decimal_comma() else ".,"
-    if isinstance(fig, dict):
-        fig["layout"]["separators"] = marks
-    else:
-        fig.layout.separators = marks
+    fig["layout"]["separators"] = ",." if _decimal_comma() else ".,"
     return fig
 
 
@@ -114,7 +111,6 @@ class _LanguageFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
-_SWAP = str.maketrans(".,", ",.")
 _FORMATTER = _LanguageFormatter()
 
 

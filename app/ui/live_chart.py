@@ -11,12 +11,12 @@ committed, never fetched from a CDN).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import itertools
 import math
 import secrets
 import shutil
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app.ui import state
-from app.ui.chart_delta import delta
+from app.ui.chart_delta import Drawn, delta, typed_array, values_of
 from app.ui.i18n import localised
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -78,10 +78,8 @@ _CHART = st.components.v2.component(
 )
 
 
-# What each chart of this session was last sent (app/ui/chart_delta.py), by key, and how many
-# more refreshes send it whole.
-DRAWN = "_live_chart_drawn"
-WHOLES = "_live_chart_wholes"
+# Per chart key of this session: what it was last sent (app/ui/chart_delta.py).
+SENT = "_live_chart_sent"
 # After the browser says it missed a message, the next refreshes send the whole figure: a browser
 # too busy to take every message (React then hands the chart only the newest) may miss one too.
 WHOLES_AFTER_MISS = 2
@@ -93,10 +91,18 @@ WINDOW = 2
 _VERSIONS = itertools.count(secrets.randbelow(2**40))
 
 
+@dataclass
+class Sent:
+    """One chart's last figures sent (oldest first) and how many refreshes still send it whole."""
+
+    window: tuple[Drawn, ...] = ()
+    wholes: int = 0
+
+
 def live_chart(fig: go.Figure | dict, key: str) -> None:
     """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
 
-    A timer refresh sends only what changed since the last figure sent (app/ui/chart_delta.py);
+    A timer refresh sends only what changed since the last figures sent (app/ui/chart_delta.py);
     a full-app run (a page load, a press, a setting) sends the whole figure, and so do the next
     refreshes after the browser says it holds another version. In presentation mode the browser
     fits the chart's height to the screen (live_chart.js)."""
@@ -104,9 +110,8 @@ def live_chart(fig: go.Figure | dict, key: str) -> None:
     fit = state.presentation()
     own = figure["layout"].get("height") if isinstance(figure, dict) else figure.layout.height
     height = "content" if fit else int(own or 450)
-    drawn = st.session_state.setdefault(DRAWN, {})
-    wholes = st.session_state.setdefault(WHOLES, {})
-    window = drawn.get(key, ()) if _fragment_run() and not wholes.get(key) else ()
+    sent = _sent(key)
+    window = sent.window if _fragment_run() and not sent.wholes else ()
     message, after = delta(window, payload(figure), next(_VERSIONS))
     _CHART(
         key=key,
@@ -116,14 +121,17 @@ def live_chart(fig: go.Figure | dict, key: str) -> None:
         on_resync_change=partial(_missed, key),
     )
     # Remembered once sent: a press waiting interrupts this run inside _CHART, before it sends.
-    drawn[key] = (*drawn.get(key, ())[1 - WINDOW :], after)
-    if wholes.get(key):
-        wholes[key] -= 1
+    sent.window = (*sent.window[1 - WINDOW :], after)
+    sent.wholes = max(0, sent.wholes - 1)
+
+
+def _sent(key: str) -> Sent:
+    return st.session_state.setdefault(SENT, {}).setdefault(key, Sent())
 
 
 def _missed(key: str) -> None:
-    """The browser holds another version of chart ``key`` than the last one sent."""
-    st.session_state.setdefault(WHOLES, {})[key] = WHOLES_AFTER_MISS
+    """The browser holds another version of chart ``key`` than the last ones sent."""
+    _sent(key).wholes = WHOLES_AFTER_MISS
 
 
 def _fragment_run() -> bool:
@@ -179,17 +187,11 @@ def _json(value: Any) -> Any:
 
 def _typed_array(array: np.ndarray) -> Any:
     if array.dtype.kind == "f":
-        values = array.astype("<f4")
-    elif array.dtype.kind in "iu" and (not array.size or np.abs(array).max() < 2**31):
-        values = array.astype("<i4")
-    else:
-        return _json(array.tolist())
-    spec = {"dtype": values.dtype.str[1:], "bdata": base64.b64encode(values.tobytes()).decode()}
-    if values.ndim > 1:
-        spec["shape"] = ", ".join(str(n) for n in values.shape)
-    return spec
+        return typed_array(array.astype("<f4"))
+    if array.dtype.kind in "iu" and (not array.size or np.abs(array).max() < 2**31):
+        return typed_array(array.astype("<i4"))
+    return _json(array.tolist())
 
 
 def _single_precision(array: dict) -> dict:
-    values = np.frombuffer(base64.b64decode(array["bdata"]), dtype="<f8").astype("<f4")
-    return {**array, "dtype": "f4", "bdata": base64.b64encode(values.tobytes()).decode("ascii")}
+    return {**array, **typed_array(values_of(array).astype("<f4"))}

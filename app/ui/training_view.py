@@ -23,10 +23,9 @@ from app.ui.live_fragment import live_fragment
 from app.ui.live_header import divergence_note, steps_and_speed
 
 
-def render_live() -> None:
+def render_live(run: Run) -> None:
     live_fragment(state.RUN, _draw)
-    run = state.RUN.get()
-    if run is not None and not run.task.validates:
+    if not run.task.validates:
         # Under the charts, outside the live part: it changes with the task, not at every refresh.
         # The metric's own label already says "fit".
         st.caption(t("honest.fit_note", count=len(run.task.x_val)))

@@ -126,7 +126,7 @@ def test_a_timer_refresh_sends_changes_and_a_full_run_the_whole_figure(monkeypat
     at.run()  # a full run: the same figure, whole
     assert held["data"] == _sent(at, "train-loss-chart")["figure"]["data"]
     monkeypatch.setattr(live_chart, "_fragment_run", lambda: True)
-    at.session_state[live_chart.WHOLES] = {"train-loss-chart": 1}  # what a "resync" from it sets
+    at.session_state[live_chart.SENT]["train-loss-chart"].wholes = 1  # as a "resync" sets it
     at.run()
     assert "figure" in _sent(at, "train-loss-chart")  # whole once...
     at.run()
