@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import os
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -63,7 +64,8 @@ def publish(source: Path) -> None:
     target = STATIC / source.name
     if not target.exists() or target.read_bytes() != source.read_bytes():
         STATIC.mkdir(exist_ok=True)
-        temporary = target.with_suffix(".tmp")
+        # One temporary per process: test workers (and replicas) may publish at the same moment.
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         shutil.copyfile(source, temporary)
         temporary.replace(target)  # atomic: a browser never reads half a file
 

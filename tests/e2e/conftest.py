@@ -19,6 +19,7 @@ from devtools.app_server import free_port, start_app, stop_app, wait_healthy  # 
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
 SERVER_START_SECONDS = 60  # generous: a cold CI machine reads torch from disk
+WARM_MS = 90_000  # a fresh server's first page imports torch and plotly, on a shared machine
 TIMEOUT_MS = 20_000  # default for every Playwright wait and expect()
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -38,8 +39,9 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Base URL of the real app, started once for the session."""
+def app_url(browser) -> Iterator[str]:
+    """Base URL of the real app, started once for the session and warmed by one page, so that
+    every test (the first one too, or a file run alone) finds it ready within its own timeouts."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="unrolled-e2e-") as tmp:
@@ -47,9 +49,22 @@ def app_url() -> Iterator[str]:
         server = start_app(port, log_path)
         try:
             wait_healthy(url, server, log_path, SERVER_START_SECONDS)
+            warm(browser, url)
             yield url
         finally:
             stop_app(server)
+
+
+def warm(browser, url: str) -> None:
+    """Open the training page once and wait until its script has run."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/train")
+        expect(page.locator(APP_IDLE)).to_have_count(1, timeout=WARM_MS)
+        expect(page.locator(".st-key-cfg-hidden-size input")).to_be_visible(timeout=WARM_MS)
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

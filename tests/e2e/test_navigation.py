@@ -14,7 +14,6 @@ from tests.e2e.test_pages import button
 
 pytestmark = pytest.mark.e2e
 
-WARM_MS = 90_000
 SHARED = ("train", "steps", "gradients")  # the pages that draw the run's settings
 LINK = "task=sine&hidden_size=24"
 # Every settings widget in the sidebar, by key: its inputs' values, or whether they are checked.
@@ -24,17 +23,6 @@ SETTINGS = """() => Object.fromEntries(
         [...e.querySelectorAll('input')].map(i =>
             i.type === 'radio' || i.type === 'checkbox' ? i.checked : i.value),
     ]))"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_server(browser, app_url: str) -> None:
-    """Open one page before the timed checks: a fresh server's first run reads torch from disk."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{app_url}/train")
-    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=WARM_MS)
-    expect(page.locator(".st-key-cfg-hidden-size input")).to_be_visible(timeout=WARM_MS)
-    context.close()
 
 
 def open_link(page: Page, url: str) -> None:
