@@ -1,6 +1,7 @@
 """The exported scripts (app/engine/export_script.py) run on their own and reproduce the app's losses.
 
-Every preset and a duel are exported and run as scripts in fresh interpreters (two at a time);
+Every preset and a duel are exported and run as scripts in fresh interpreters (two at a time, one
+under pytest-xdist);
 a second duel, an uploaded series and settings the presets never use (the hand-written linear cell,
 stacked layers, every init and optimiser) run the same script text in this process (importing torch
 again in a subprocess costs more than their training). Each is compared with the app's own run over
@@ -117,7 +118,9 @@ def outputs(tmp_path_factory) -> dict[str, str]:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Two at a time when this process has the machine; one beside this process's own runs when a
+    # second pytest-xdist worker has the other core (it may be driving the browser tests).
+    with ThreadPoolExecutor(max_workers=1 if os.environ.get("PYTEST_XDIST_WORKER") else 2) as pool:
         running = {name: pool.submit(run, paths[name]) for name in IN_SUBPROCESS}
         found = {name: run_here(path) for name, path in paths.items() if name not in running}
         return found | {name: future.result() for name, future in running.items()}
