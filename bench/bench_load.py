@@ -3,8 +3,8 @@
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
 free port of 127.0.0.1) and opens N tabs on ``/train`` at once. The tabs are not browsers: each is a
 ``load_client.Tab`` speaking Streamlit's own websocket protocol (protobuf ``BackMsg`` /
-``ForwardMsg``), clicking buttons by their widget ids and sending the live fragment's timer reruns
-exactly as the browser does (a fixed-rate timer at the ``run_every`` the server announces). Each tab
+``ForwardMsg``), clicking buttons by their widget ids and asking for the live fragment's next run exactly as the
+browser does (the pacer at the end of each run says how long to wait: app/ui/live_pacer.py). Each tab
 presses Play, plays 6-10 s, presses Pause, Step and Play (0.5 s after seeing each answered), and
 repeats until the phase ends; then all tabs close at once.
 
@@ -126,7 +126,7 @@ class Phase:
     other_cpu: float = 0.0  # every other process on the machine, in cores
     idle_cpu: float = 0.0  # server CPU seconds in IDLE_WINDOW after all tabs closed
     errors: list[str] = field(default_factory=list)
-    interval: float | None = None  # the fragment timer the server asked for
+    interval: float | None = None  # the wait before a refresh the server last asked for
     split: dict[str, int] = field(default_factory=dict)  # tabs per replica (nginx's access log)
 
 
@@ -355,10 +355,12 @@ def report(
     )
     print(
         f"Each phase: N tabs open at once, press Play, play {seconds:.0f} s (Pause, Step, Play every"
-        f" {PLAY_BETWEEN[0]:.0f}-{PLAY_BETWEEN[1]:.0f} s); fragment timer every"
-        f" {interval * 1000:.0f} ms as the server asked"
-        if interval
-        else ""
+        f" {PLAY_BETWEEN[0]:.0f}-{PLAY_BETWEEN[1]:.0f} s)"
+        + (
+            f"; the last wait the server asked before a refresh: {interval * 1000:.0f} ms"
+            if interval
+            else ""
+        )
     )
     print(
         f"Server RSS: {rss_idle:.0f} MiB healthy, {rss_warm:.0f} MiB at the end; a warm-up tab"
@@ -374,7 +376,7 @@ def report(
         ("refreshes/s per session, slowest", lambda p: _rate(p.refreshes, base.refreshes, min)),
         ("longest wait for a refresh, worst session", lambda p: _one(p.gaps, max, "s")),
         ("fragment runs reaching the tab whole", lambda p: f"{p.whole}/{p.runs}"),
-        ("timer reruns sent/s per session, median", lambda p: _one(p.timer_reruns, fmt="/s")),
+        ("refreshes asked for/s per session, median", lambda p: _one(p.timer_reruns, fmt="/s")),
         ("data received per session, median", lambda p: _one(p.received, fmt="KiB/s")),
     ]
     for kind in ("Pause", "Step", "Play"):

@@ -11,18 +11,15 @@ committed, never fetched from a CDN).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 import secrets
-import shutil
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -31,11 +28,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.ui import state
 from app.ui.chart_delta import Drawn, delta, typed_array, values_of
 from app.ui.i18n import localised
+from app.ui.static_code import PLOTLY_JS, module_loader, publish
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-STATIC = (
-    Path(__file__).resolve().parent.parent / "static"
-)  # beside app/main.py: Streamlit serves it
 HOST_CLASS = "unrolled-live-chart"
 
 # Streamlit marks the elements of a running fragment as stale and fades them after a moment;
@@ -46,34 +40,11 @@ PAGE_CSS = f"""<style>
 .{HOST_CLASS} {{ width: 100%; height: 100%; }}
 </style>"""
 
-# The chart's code lives in live_chart.js, served from app/static/ beside plotly.js: Streamlit sends
-# an element's JS with every refresh, so the element carries only this loader (about 120 bytes
-# instead of 2.6 KB per chart per refresh). The version in the URL makes a browser fetch new code.
-CODE = Path(__file__).with_name("live_chart.js")
-VERSION = hashlib.sha256(CODE.read_bytes()).hexdigest()[:12]
-# Two lines: Streamlit takes one-line JS for the path of a file.
-JS = (
-    f'const code = new URL("app/static/live_chart.js?v={VERSION}", document.baseURI);\n'
-    "export default (c) => import(code).then((m) => m.default(c));"
-)
-
-
-def publish(source: Path) -> None:
-    """Copy ``source`` where Streamlit serves static files (when it changed)."""
-    target = STATIC / source.name
-    if not target.exists() or target.read_bytes() != source.read_bytes():
-        STATIC.mkdir(exist_ok=True)
-        temporary = target.with_suffix(".tmp")
-        shutil.copyfile(source, temporary)
-        temporary.replace(target)  # atomic: a browser never reads half a file
-
-
 publish(PLOTLY_JS)
-publish(CODE)
 _CHART = st.components.v2.component(
     "unrolled.live_chart",
     html=f'<div class="{HOST_CLASS}"></div>',
-    js=JS,
+    js=module_loader(Path(__file__).with_name("live_chart.js")),
     isolate_styles=False,
 )
 

@@ -1,6 +1,8 @@
-"""The live timer stretches with the number of sessions playing in this server process, and all\ntheir refreshes together stay within a share of the one core the process can use."""
+"""The live tick stretches with the number of sessions playing in this server process, and all\ntheir refreshes together stay within a share of the one core the process can use."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 
@@ -47,13 +49,6 @@ def test_a_lone_session_refreshes_fast_and_trains_most_of_the_tick() -> None:
     assert pacing.slice_for(tick, 1, 0.015) == pacing.MAX_SLICE
 
 
-def test_the_tick_stays_put_for_small_drops_in_load() -> None:
-    busy = pacing.choose_tick(40, 0.015)
-    assert pacing.choose_tick(36, 0.015, current=busy) == busy  # a few sessions paused
-    assert pacing.choose_tick(10, 0.015, current=busy) < busy  # most of the hall paused
-    assert pacing.choose_tick(80, 0.015, current=busy) > busy  # more load: stretch at once
-
-
 def test_the_page_asks_the_meter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(live_slot.st, "session_state", {})
     state.RUN.set_playing(True)
@@ -69,3 +64,35 @@ def test_no_timer_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(live_slot.st, "session_state", {})
     assert not state.RUN.playing()
     assert live_fragment.tick(state.RUN) is None
+
+
+def test_a_press_never_queues_behind_other_sessions_refreshes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the gate is held by other sessions' refreshes, a press's run goes ahead, a refresh
+    waits its turn, and a refresh of a session whose press is waiting stops waiting."""
+    gate = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(live_fragment, "live_gate", lambda: gate)
+    monkeypatch.setattr(live_fragment, "TURN_POLL", 0.01)
+    pressed = threading.Event()
+    monkeypatch.setattr(live_fragment, "press_waiting", pressed.is_set)
+    gate.acquire()  # another session's refresh
+    with live_fragment.taking_turns(timer_run=False):  # a press: at once
+        pass
+    waited = threading.Event()
+
+    def refresh() -> None:
+        with live_fragment.taking_turns(timer_run=True):
+            waited.set()
+
+    waiting = threading.Thread(target=refresh)
+    waiting.start()
+    assert not waited.wait(0.2)  # the gate is taken: it waits its turn
+    pressed.set()  # a press of its own session arrives
+    assert waited.wait(5)
+    waiting.join(5)
+    gate.release()
+    with live_fragment.taking_turns(timer_run=True):  # with the gate free it takes it...
+        assert not gate.acquire(blocking=False)
+    assert gate.acquire(blocking=False)  # ...and gives it back
+    gate.release()
