@@ -84,9 +84,9 @@ def main() -> None:
 def _chart_bytes(at: AppTest) -> int:
     total = 0
     for element in at.get("bidi_component"):
-        data = json.loads(element.proto.json)
+        data = json.loads(element.proto.bytes)  # app/ui/static_code.py packed
         if data.get("key") in CHARTS:
-            total += len(element.proto.json)
+            total += len(element.proto.bytes)
     return total
 
 

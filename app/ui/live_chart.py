@@ -28,7 +28,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.ui import state
 from app.ui.chart_delta import Drawn, delta, typed_array, values_of
 from app.ui.i18n import localised
-from app.ui.static_code import PLOTLY_JS, module_loader, publish
+from app.ui.static_code import PLOTLY_JS, module_loader, packed, publish
 
 HOST_CLASS = "unrolled-live-chart"
 
@@ -86,7 +86,7 @@ def live_chart(fig: go.Figure | dict, key: str) -> None:
     message, after = delta(window, payload(figure), next(_VERSIONS))
     _CHART(
         key=key,
-        data={"key": key, "fit": fit, **message},
+        data=packed({"key": key, "fit": fit, **message}),
         height=height,
         width="stretch",
         on_resync_change=partial(_missed, key),

@@ -16,12 +16,13 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.charts.style import plain_figures
 from app.engine.live import Live
 from app.ui import state
+from app.ui.i18n import language_pinned
 from app.ui.live_pacer import pace
 from app.ui.live_slot import Slot
 from app.ui.load_meter import beat, live_gate, playing_sessions
 from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
 
-TURN_POLL = 0.05  # seconds: how often a refresh waiting for its turn looks for a press of its own
+TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
 
 
 def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
@@ -65,7 +66,8 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
         else:
             advance(slot, target, slice_seconds(slot, seconds) if timer_run else MIN_SLICE)
         start = time.thread_time()
-        with plain_figures():  # figures as dicts, not validated on every refresh (style.py)
+        # Figures as dicts, not validated on every refresh (style.py); the language read once.
+        with plain_figures(), language_pinned():
             draw()
         cost = time.thread_time() - start
         # Smoothed slowly, from a typical figure, each sample at most twice the estimate: a first

@@ -4,8 +4,12 @@
 // its way, and a busy server is asked less often instead of having its runs cut short.
 // Counts per pacer on window.unrolledPacers (runs seen, refreshes asked, asked again).
 const AGAIN_MS = 10000;  // no answer this long: the request or its answer was lost, ask again
+// The data arrive as JSON bytes (app/ui/static_code.py packed).
+const unpacked = (raw) => (typeof raw === "string" || raw instanceof Uint8Array || raw instanceof ArrayBuffer
+  ? JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)) : raw);
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = unpacked(component.data);
   const host = parentElement.querySelector(".unrolled-pacer") || parentElement;
   const counts = (window.unrolledPacers = window.unrolledPacers || {});
   const count = (counts[data.key] = counts[data.key] || { runs: 0, asked: 0, again: 0 });

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.ui.static_code import module_loader
+from app.ui.static_code import module_loader, packed
 
 HOST_CLASS = "unrolled-pacer"
 # Hidden: it shows nothing, and its element would otherwise add a gap under the live part.
@@ -45,12 +45,14 @@ def pace(key: str, wait: float | None) -> None:
     (at least MIN_WAIT), or not at all when ``wait`` is None (paused)."""
     _PACER(
         key=key,
-        data={
-            "key": key,
-            "run": next(_RUNS),
-            "playing": wait is not None,
-            "after": round(1000 * max(MIN_WAIT, wait or 0.0)),
-        },
+        data=packed(
+            {
+                "key": key,
+                "run": next(_RUNS),
+                "playing": wait is not None,
+                "after": round(1000 * max(MIN_WAIT, wait or 0.0)),
+            }
+        ),
         on_next_change=_asked,
     )
 

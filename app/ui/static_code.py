@@ -10,6 +10,7 @@ code at every refresh. The code's hash in the URL makes a browser fetch new code
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -40,3 +41,12 @@ def module_loader(code: Path) -> str:
         f'const code = new URL("app/static/{code.name}?v={version}", document.baseURI);\n'
         "export default (c) => import(code).then((m) => m.default(c));"
     )
+
+
+def packed(data: dict) -> bytes:
+    """A component's data as compact JSON bytes (the browser code parses them back).
+
+    Streamlit hands bytes to the browser as they are; a dict it first scans for dataframes and
+    serialises twice (once more, sorted, for the element's identity), about a third of a live
+    chart's cost per refresh, and with spaces after every separator."""
+    return json.dumps(data, separators=(",", ":")).encode()

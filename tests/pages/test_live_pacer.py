@@ -4,14 +4,12 @@ The browser's side (live_pacer.js) is played in tests/e2e/test_live_charts.py.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.ui import pacing
 from app.ui.live_pacer import MIN_WAIT
-from tests.pages.conftest import LIVE_CHART, TRAIN, steps
+from tests.pages.conftest import LIVE_CHART, TRAIN, component_data, steps
 from tests.pages.test_live_controls import open_live
 
 PACER = "unrolled.live_pacer"
@@ -19,7 +17,7 @@ PACER = "unrolled.live_pacer"
 
 def pacers(at: AppTest) -> list[dict]:
     return [
-        json.loads(element.proto.json)
+        component_data(element)
         for element in at.main
         if element.type == "bidi_component" and element.proto.component_name == PACER
     ]
