@@ -32,6 +32,11 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
 
     @st.fragment
     def fragment() -> None:
+        if record.pressed and not record.full_run:
+            # A press came with the pacer's request: the browser sends the widget changes of one
+            # moment as one rerun, of the fragment if one of them is in it. The press's callback
+            # has run; its buttons and the rest of the page need the full-app run.
+            st.rerun(scope="app")
         target = slot.get()
         if target is not None:
             live(slot, target, lambda: draw(target), timer_run=not record.full_run)
@@ -39,6 +44,7 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
     # Run from here, the fragment is part of a full-app run (a press, a setting, a page load);
     # its own reruns (the pacer's requests) skip this code.
     record.full_run = True
+    record.pressed = False  # answered by this run
     try:
         fragment()
     finally:

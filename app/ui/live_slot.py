@@ -32,6 +32,7 @@ class SlotState:
     playing: bool = False
     draw_cost: float = FIRST_DRAWING_COST  # smoothed CPU seconds of drawing one refresh
     full_run: bool = False  # the fragment runs as part of a full-app run (not its own rerun)
+    pressed: bool = False  # a control was pressed since the last full-app run
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from app.ui import live_fragment, live_slot, load_meter, pacing, state
+from app.ui import controls, live_fragment, live_slot, load_meter, pacing, state
 from app.ui.load_meter import LoadMeter
 
 
@@ -96,3 +96,39 @@ def test_a_press_never_queues_behind_other_sessions_refreshes(
         assert not gate.acquire(blocking=False)
     assert gate.acquire(blocking=False)  # ...and gives it back
     gate.release()
+
+
+class AppRunAskedError(Exception):
+    """st.rerun(scope="app"), as the test sees it."""
+
+
+def test_a_press_sent_with_a_refresh_is_answered_by_a_full_app_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The browser sends the widget changes of one moment as one rerun, of the fragment when one
+    of them (the pacer's request) is in it. A press in such a batch still gets a full-app run, so
+    its buttons are redrawn; a refresh without a press does not."""
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    fragments = []
+    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+    runs = []
+    monkeypatch.setattr(live_fragment, "live", lambda *a, timer_run: runs.append(timer_run))
+    monkeypatch.setattr(live_slot.Slot, "get", lambda self: object())
+
+    def app_run(scope: str) -> None:
+        assert scope == "app"
+        raise AppRunAskedError
+
+    monkeypatch.setattr(live_fragment.st, "rerun", app_run)
+    live_fragment.live_fragment(state.RUN, lambda target: None)  # a full-app run
+    assert runs == [False]
+    [refresh] = fragments
+    refresh()  # the pacer's request alone
+    assert runs == [False, True]
+    controls._pressed(state.RUN)  # a press's callback ran before this fragment rerun
+    with pytest.raises(AppRunAskedError):
+        refresh()
+    assert runs == [False, True]  # no refresh drawn: the full-app run draws the page
+    live_fragment.live_fragment(state.RUN, lambda target: None)
+    refresh()
+    assert runs == [False, True, False, True]  # answered: refreshes go on
