@@ -228,7 +228,7 @@ class Tab:
         element = delta.new_element
         kind = element.WhichOneof("type")
         if kind == "bidi_component" and element.bidi_component.component_name == PACER:
-            self._pace(element.bidi_component.id, delta.fragment_id, element.bidi_component.json)
+            self._pace(element.bidi_component.id, delta.fragment_id, element.bidi_component.bytes)
         elif kind == "button":
             widget_id = element.button.id
             self.buttons[widget_id.split("-", 2)[-1]] = widget_id
@@ -270,7 +270,7 @@ class Tab:
             self.auto_reruns_sent += 1
             due = max(due + interval, time.perf_counter())
 
-    def _pace(self, pacer_id: str, fragment_id: str, data: str) -> None:
+    def _pace(self, pacer_id: str, fragment_id: str, data: bytes) -> None:
         """A pacer arrived: drop its pending request; while playing, ask for the next run later."""
         pending = self._pacers.pop(pacer_id, None)
         if pending is not None:
