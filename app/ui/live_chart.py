@@ -73,7 +73,7 @@ class Sent:
 def live_chart(fig: go.Figure | dict, key: str) -> None:
     """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
 
-    A timer refresh sends only what changed since the last figures sent (app/ui/chart_delta.py);
+    A refresh of the live fragment sends only what changed since the last figures sent (app/ui/chart_delta.py);
     a full-app run (a page load, a press, a setting) sends the whole figure, and so do the next
     refreshes after the browser says it holds another version. In presentation mode the browser
     fits the chart's height to the screen (live_chart.js)."""
@@ -106,7 +106,7 @@ def _missed(key: str) -> None:
 
 
 def _fragment_run() -> bool:
-    """Whether this is a rerun of fragments only (a live timer refresh), not of the whole page."""
+    """Whether this is a rerun of fragments only (a live refresh), not of the whole page."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return bool(ctx and ctx.fragment_ids_this_run)
 

@@ -39,7 +39,7 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
             st.rerun(scope="app")
         target = slot.get()
         if target is not None:
-            live(slot, target, lambda: draw(target), timer_run=not record.full_run)
+            live(slot, target, lambda: draw(target), refresh=not record.full_run)
 
     # Run from here, the fragment is part of a full-app run (a press, a setting, a page load);
     # its own reruns (the pacer's requests) skip this code.
@@ -51,12 +51,12 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
         record.full_run = False
 
 
-def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = True) -> None:
+def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = True) -> None:
     """One run of the live fragment: train (when playing), draw, then ask for the next run (the
     pacer), timing the drawing in CPU seconds of this thread (waiting for other sessions' threads
     is not drawing).
 
-    A timer run (the pacer's request) trains its slice of the tick. A full-app run (a press: Play,
+    A refresh (the pacer's request) trains its slice of the tick. A full-app run (a press: Play,
     a setting changed while playing) trains only MIN_SLICE, so the press is answered at once and
     still shows the run moving rather than waiting a whole tick for the next refresh."""
     started = time.perf_counter()
@@ -66,11 +66,11 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
     seconds = tick(slot)  # None while paused
     # Taking turns with the process's other live runs, then the thing's own lock: a press may be
     # training the same object in another thread.
-    with taking_turns(timer_run), target.lock:
+    with taking_turns(refresh), target.lock:
         if state.speed():  # slow motion: a set number of steps per refresh, one on a press
-            advance(slot, target, steps=steps_per_tick(seconds) if timer_run else 1)
+            advance(slot, target, steps=steps_per_tick(seconds) if refresh else 1)
         else:
-            advance(slot, target, slice_seconds(slot, seconds) if timer_run else MIN_SLICE)
+            advance(slot, target, slice_seconds(slot, seconds) if refresh else MIN_SLICE)
         start = time.thread_time()
         # Figures as dicts, not validated on every refresh (style.py); the language read once.
         with plain_figures(), language_pinned():
@@ -78,7 +78,7 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
         cost = time.thread_time() - start
         # Smoothed slowly, from a typical figure, each sample at most twice the estimate: a first
         # drawing (cold caches) or one slowed by a crowd of threads would otherwise stretch the
-        # timer of this session for nothing.
+        # tick of this session for nothing.
         previous = record.draw_cost
         record.draw_cost = 0.9 * previous + 0.1 * min(cost, 2 * previous)
     # Last, so the request for the next run comes once this run has reached the browser: the rest
@@ -88,7 +88,7 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], timer_run: bool = T
 
 
 @contextmanager
-def taking_turns(timer_run: bool) -> Iterator[None]:
+def taking_turns(refresh: bool) -> Iterator[None]:
     """A refresh takes its turn with the process's other live runs (load_meter.live_gate).
 
     A press's run (a full-app run) does not queue behind a hall's refreshes: presses are few and
@@ -97,7 +97,7 @@ def taking_turns(timer_run: bool) -> Iterator[None]:
     press's run, instead of holding the press back for a turn of every other session."""
     gate = live_gate()
     held = False
-    if timer_run:
+    if refresh:
         while not (held := gate.acquire(timeout=TURN_POLL)) and not press_waiting():
             pass
     try:
@@ -122,11 +122,11 @@ def advance(
         target.train(steps=steps, seconds=seconds, stop=press_waiting)
     if target.diverged and slot.playing():
         slot.set_playing(False)
-        st.rerun(scope="app")  # redraw the buttons and stop the timer
+        st.rerun(scope="app")  # redraw the buttons; the pacer stops asking
 
 
 def tick(slot: Slot) -> float | None:
-    """The live fragment's run_every (None while paused): 0.3 s alone, stretching as more sessions
+    """The live fragment's tick (None while paused): 0.3 s alone, stretching as more sessions
     of this process play (app/ui/pacing.py); in slow motion at least the time of one step."""
     record = slot.state()
     if not record.playing:

@@ -4,7 +4,7 @@ this server process are playing. Pure arithmetic, so it is tested without a serv
 While playing, the browser asks for the next fragment run once a run has arrived, after the rest of
 the tick (app/ui/live_pacer.py), so each run trains only for what the tick leaves after drawing.
 
-One process runs all its sessions' Python on one core (the GIL). The timers of all its playing
+One process runs all its sessions' Python on one core (the GIL). The refreshes of all its playing
 sessions together may use LIVE_SHARE of that core; the rest stays free so that a press (a full-app
 run) is answered at once. With more sessions the tick stretches, each refresh still trains at least
 MIN_SLICE, and a lone session gets the whole core (bench/bench_load.py measures all of this)."""
@@ -21,7 +21,7 @@ RUN_OVERHEAD = 0.01  # CPU of a fragment run outside the drawing: Streamlit's bo
 
 
 def choose_tick(sessions: int, drawing: float) -> float:
-    """The timer for ``sessions`` playing sessions that each spend ``drawing`` CPU seconds drawing
+    """The tick for ``sessions`` playing sessions that each spend ``drawing`` CPU seconds drawing
     a refresh: all of them, each training MIN_SLICE, within LIVE_SHARE of a core."""
     needed = sessions * (drawing + RUN_OVERHEAD + MIN_SLICE) / LIVE_SHARE
     return next((tick for tick in TICKS if tick >= needed - 1e-9), TICKS[-1])

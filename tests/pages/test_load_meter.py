@@ -77,12 +77,12 @@ def test_a_press_never_queues_behind_other_sessions_refreshes(
     pressed = threading.Event()
     monkeypatch.setattr(live_fragment, "press_waiting", pressed.is_set)
     gate.acquire()  # another session's refresh
-    with live_fragment.taking_turns(timer_run=False):  # a press: at once
+    with live_fragment.taking_turns(refresh=False):  # a press: at once
         pass
     waited = threading.Event()
 
     def refresh() -> None:
-        with live_fragment.taking_turns(timer_run=True):
+        with live_fragment.taking_turns(refresh=True):
             waited.set()
 
     waiting = threading.Thread(target=refresh)
@@ -92,7 +92,7 @@ def test_a_press_never_queues_behind_other_sessions_refreshes(
     assert waited.wait(5)
     waiting.join(5)
     gate.release()
-    with live_fragment.taking_turns(timer_run=True):  # with the gate free it takes it...
+    with live_fragment.taking_turns(refresh=True):  # with the gate free it takes it...
         assert not gate.acquire(blocking=False)
     assert gate.acquire(blocking=False)  # ...and gives it back
     gate.release()
@@ -112,7 +112,7 @@ def test_a_press_sent_with_a_refresh_is_answered_by_a_full_app_run(
     fragments = []
     monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
     runs = []
-    monkeypatch.setattr(live_fragment, "live", lambda *a, timer_run: runs.append(timer_run))
+    monkeypatch.setattr(live_fragment, "live", lambda *a, refresh: runs.append(refresh))
     monkeypatch.setattr(live_slot.Slot, "get", lambda self: object())
 
     def app_run(scope: str) -> None:
