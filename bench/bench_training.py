@@ -164,9 +164,8 @@ def validation_case(cell: str, config: BenchConfig) -> Case:
     run.train(steps=1)
 
     def call() -> None:
-        run.forget_measurements()  # as a training step does: the next evaluate() runs again
-        run.evaluate()
-        run.spectral_radii()
+        run.forget_measurements()  # as a training step does: the next pass runs again
+        run.measurements()  # exactly what measure() records: validation loss, W_hh radii
 
     return Case("validation", call, EVAL_EVERY)
 

@@ -8,7 +8,7 @@ from torch import nn
 from app.engine.config import RunConfig
 from app.engine.history import History
 from app.engine.live import Learner, learner_columns
-from app.engine.metrics import Evaluation, evaluate
+from app.engine.metrics import Evaluation, Reference, Validation, evaluation, reference_of, validate
 from app.engine.tasks import Task, build_task
 from models.init import initialise, initialise_head
 from models.sequence import ModelSpec, SequenceModel
@@ -31,7 +31,10 @@ class Run(Learner):
         self.model = build_model(config, self.task, self.generator)
         self.optimizer = build_optimizer(config, self.model)
         self.history = History(known=COLUMNS)
+        # One validation pass per step at most, whoever asks first (a measurement, a page).
+        self._validation: Validation | None = None
         self._evaluation: Evaluation | None = None
+        self._reference: Reference | None = None  # fixed for the task: computed once
         self._last_eval = 0
 
     @property
@@ -47,11 +50,21 @@ class Run(Learner):
             for group in self.optimizer.param_groups:
                 group["momentum"] = self.config.momentum
 
+    def validation(self) -> Validation:
+        """The model's output and loss on the validation set at the current step (cached until
+        the next step): what a training step records, without building an ``Evaluation``."""
+        with self.lock:
+            if self._validation is None:
+                self._validation = validate(self.model, self.task)
+            return self._validation
+
     def evaluate(self) -> Evaluation:
         """Validation predictions and score at the current step (cached until the next step)."""
         with self.lock:
             if self._evaluation is None:
-                self._evaluation = evaluate(self.model, self.task)
+                if self._reference is None:
+                    self._reference = reference_of(self.task)
+                self._evaluation = evaluation(self.task, self.validation(), self._reference)
             return self._evaluation
 
     def trace(self, count: int = 1, start: int = 0) -> Trace:
@@ -62,13 +75,17 @@ class Run(Learner):
             return trace(self.model, x, y)
 
     def forget_measurements(self) -> None:
+        self._validation = None
         self._evaluation = None
 
     def measure(self, row: dict[str, float]) -> None:
         if self.measure_due(EVAL_EVERY, self._last_eval):
-            row["val_loss"] = self.evaluate().loss
-            row.update(self.spectral_radii())
+            row.update(self.measurements())
             self._last_eval = self.step
+
+    def measurements(self) -> dict[str, float]:
+        """What a step records every ``EVAL_EVERY`` steps: the validation loss and W_hh's radii."""
+        return {"val_loss": self.validation().loss, **self.spectral_radii()}
 
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""
@@ -82,7 +99,8 @@ def block_radii(stacked: torch.Tensor, size: int) -> torch.Tensor:
     """The spectral radius of each square ``size`` x ``size`` block of ``stacked`` (blocks one
     below the other, as torch stacks the gates of W_hh): one batched eigvals call, not one per
     block, with the same values ``models.init.spectral_radius`` gives block by block."""
-    blocks = torch.stack(stacked.detach().split(size)).double()  # (blocks, size, size)
+    # The blocks lie one below the other in memory: a view, not a stack of copies.
+    blocks = stacked.detach().double().view(-1, size, size)  # (blocks, size, size)
     return torch.linalg.eigvals(blocks).abs().amax(dim=-1)
 
 
