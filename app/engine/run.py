@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -14,7 +16,10 @@ from models.init import initialise, initialise_head
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
-EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
+EVAL_EVERY = 10  # steps between validation losses and W_hh spectra, for a small validation set
+# A larger set waits EVAL_EVERY more steps for every PASS_STEPS cell steps (sequences x time steps)
+# its pass reads: the adding problem's 512 sequences of 50 steps cost two LSTM training steps.
+PASS_STEPS = 10_000
 # What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
 COLUMNS = learner_columns("loss", "val_loss", prefixes=("radius/",))
 
@@ -35,6 +40,7 @@ class Run(Learner):
         self._validation: Validation | None = None
         self._evaluation: Evaluation | None = None
         self._reference: Reference | None = None  # fixed for the task: computed once
+        self.validation_every = validation_every(self.task.x_val.shape)
         self._last_eval = 0
 
     @property
@@ -79,12 +85,12 @@ class Run(Learner):
         self._evaluation = None
 
     def measure(self, row: dict[str, float]) -> None:
-        if self.measure_due(EVAL_EVERY, self._last_eval):
+        if self.measure_due(self.validation_every, self._last_eval):
             row.update(self.measurements())
             self._last_eval = self.step
 
     def measurements(self) -> dict[str, float]:
-        """What a step records every ``EVAL_EVERY`` steps: the validation loss and W_hh's radii."""
+        """What a step records every ``validation_every`` steps: validation loss, W_hh's radii."""
         return {"val_loss": self.validation().loss, **self.spectral_radii()}
 
     def spectral_radii(self) -> dict[str, float]:
@@ -93,6 +99,17 @@ class Run(Learner):
         w_hh = [core.layer_weights(layer)[1].detach() for layer in range(core.num_layers)]
         radii = block_radii(torch.cat(w_hh), core.hidden_size).view(core.num_layers, -1)
         return {f"radius/l{layer}": r for layer, r in enumerate(radii.amax(dim=1).tolist())}
+
+
+def validation_every(shape: tuple[int, ...]) -> int:
+    """Steps between validation passes over inputs of ``shape`` (sequences, time, features):
+    ``EVAL_EVERY`` for a pass of up to ``PASS_STEPS`` cell steps, ``EVAL_EVERY`` more for every
+    ``PASS_STEPS`` beyond, so a long pass costs a training step no more than a short one (512
+    sequences of 50 steps: every 30 steps; the lesson, the forecasts, recall: every 10). Always a
+    multiple of ``EVAL_EVERY``: the steps measured are among those measured when every set was
+    validated every ``EVAL_EVERY`` steps, with the same values."""
+    cell_steps = shape[0] * shape[1]
+    return EVAL_EVERY * max(1, math.ceil(cell_steps / PASS_STEPS))
 
 
 def block_radii(stacked: torch.Tensor, size: int) -> torch.Tensor:

@@ -9,7 +9,7 @@ import torch
 
 from app.engine.config import RunConfig
 from app.engine.metrics import evaluate, evaluation, reference_of, validate
-from app.engine.run import EVAL_EVERY, Run
+from app.engine.run import EVAL_EVERY, PASS_STEPS, Run, validation_every
 from app.engine.tasks import TaskConfig
 from models.init import spectral_radius
 from models.recurrent import GATE_COUNT
@@ -24,6 +24,10 @@ CONFIGS = {
         task=TaskConfig(name="sine", window=10), activation="linear", hidden_size=8, num_layers=3
     ),
     "lesson": RunConfig(),
+    # 512 sequences of 30 steps: a long pass, every 20 steps
+    "adding-long-gru": RunConfig(
+        task=TaskConfig(name="adding", length=30), cell="gru", hidden_size=8
+    ),
 }
 
 
@@ -31,13 +35,14 @@ CONFIGS = {
 def test_recorded_columns_are_a_full_evaluation_at_the_same_steps(name: str) -> None:
     """val_loss is the whole validation set's loss (what evaluate() reports) and radius/l<k> the
     largest eigenvalue modulus of a gate block of W_hh, exactly, on the first step and then every
-    EVAL_EVERY steps: computed here independently after each step with the step's own weights."""
+    validation_every steps: computed here independently after each step with its own weights."""
     run = Run(CONFIGS[name])
     core = run.model.core
+    every = run.validation_every
     expected: dict[int, dict[str, float]] = {}
-    for _ in range(3 * EVAL_EVERY + 2):
+    for _ in range(3 * every + 2):
         run.train(steps=1)
-        if run.step % EVAL_EVERY == 1 or run.step == 1:
+        if run.step % every == 1 or run.step == 1:
             columns = {"val_loss": evaluate(run.model, run.task).loss}
             for layer in range(core.num_layers):
                 w_hh = core.layer_weights(layer)[1]
@@ -52,7 +57,7 @@ def test_recorded_columns_are_a_full_evaluation_at_the_same_steps(name: str) -> 
         measured = {int(s): v for s, v in zip(steps, values, strict=True) if not np.isnan(v)}
         stored = values.dtype.type  # the History keeps its columns in single precision
         assert measured == {s: stored(c[column]) for s, c in expected.items()}, column
-    assert sorted(expected) == [1, 11, 21, 31]
+    assert sorted(expected) == [1, 1 + every, 1 + 2 * every, 1 + 3 * every]
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -108,3 +113,37 @@ def test_an_evaluation_can_be_built_from_any_pass() -> None:
         built = evaluation(run.task, validate(run.model, run.task))
     assert built.metric == "accuracy" and built.baseline == pytest.approx(1 / 4)
     assert built.score == evaluate(run.model, run.task).score
+
+
+def test_a_long_validation_pass_waits_longer() -> None:
+    """EVAL_EVERY steps per PASS_STEPS cell steps a pass reads, rounded up: the lesson, the
+    forecasts and recall every 10 steps; the adding problem's 512 sequences of 50 steps every 30."""
+    assert validation_every((7, 3, 1)) == EVAL_EVERY == 10
+    assert validation_every((512, 11, 4)) == 10
+    assert validation_every((PASS_STEPS, 1, 1)) == 10
+    assert validation_every((PASS_STEPS + 1, 1, 1)) == 20
+    assert validation_every((512, 50, 2)) == 30
+    assert validation_every((512, 100, 2)) == 60
+    run = Run(RunConfig(task=TaskConfig(name="adding", length=50), hidden_size=4))
+    assert run.validation_every == 30
+    run.train(steps=61)
+    steps = run.history.array("step")
+    assert steps[~np.isnan(run.history.array("val_loss"))].tolist() == [1, 31, 61]
+
+
+def test_a_longer_stride_keeps_the_values_of_the_steps_it_measures() -> None:
+    """Validating every 20 steps instead of every 10 records a subset of the same values: the
+    steps it measures were measured before, and the validation pass never changes training."""
+    config = CONFIGS["adding-long-gru"]
+    run, every_ten = Run(config), Run(config)
+    assert run.validation_every == 20
+    every_ten.validation_every = EVAL_EVERY  # as every run was validated before
+    run.train(steps=41)
+    every_ten.train(steps=41)
+    np.testing.assert_array_equal(run.history.array("loss"), every_ten.history.array("loss"))
+    for column in ("val_loss", "radius/l0"):
+        sparse, dense = run.history.array(column), every_ten.history.array(column)
+        measured = ~np.isnan(sparse)
+        assert run.history.array("step")[measured].tolist() == [1, 21, 41]
+        np.testing.assert_array_equal(sparse[measured], dense[measured])
+        assert np.count_nonzero(~np.isnan(dense)) == 5  # 1, 11, 21, 31, 41
