@@ -134,7 +134,7 @@ def test_a_long_validation_pass_waits_longer() -> None:
 def test_a_longer_stride_keeps_the_values_of_the_steps_it_measures() -> None:
     """Validating every 20 steps instead of every 10 records a subset of the same values: the
     steps it measures were measured before, and the validation pass never changes training."""
-    config = CONFIGS["adding-long-gru"]
+    config = RunConfig(task=TaskConfig(name="adding", length=30), hidden_size=8, batch_size=8)
     run, every_ten = Run(config), Run(config)
     assert run.validation_every == 20
     every_ten.validation_every = EVAL_EVERY  # as every run was validated before
