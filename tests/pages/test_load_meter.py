@@ -36,11 +36,33 @@ def test_all_sessions_refreshes_together_stay_within_the_live_share(
     if sessions > 1 and tick < pacing.TICKS[-1]:  # the longest tick is a floor, not a promise
         used = sessions * (slice_ + drawing + pacing.RUN_OVERHEAD) / tick
         assert used <= pacing.LIVE_SHARE + 1e-9
+    cost = drawing + pacing.RUN_OVERHEAD
     if tick > pacing.TICKS[0]:  # and no shorter tick would have done
         shorter = pacing.TICKS[pacing.TICKS.index(tick) - 1]
-        assert sessions * (drawing + pacing.RUN_OVERHEAD + pacing.MIN_SLICE) > (
-            pacing.LIVE_SHARE * shorter
+        assert sessions * (cost + pacing.MIN_SLICE) > pacing.LIVE_SHARE * shorter or (
+            # shorter would refresh every session, but take the training's share
+            tick <= pacing.REFRESH_AIM
+            and sessions * cost > (pacing.LIVE_SHARE - pacing.TRAIN_SHARE) * shorter
         )
+    if tick <= pacing.REFRESH_AIM and sessions > 1:  # refreshing once a second: training keeps
+        trained = sessions * slice_ / tick  # its share, unless the tick was stretched for it
+        longer = [t for t in pacing.TICKS if tick < t <= pacing.REFRESH_AIM]
+        assert trained >= pacing.TRAIN_SHARE - 1e-9 or not longer or slice_ == pacing.MAX_SLICE
+
+
+@pytest.mark.parametrize(("drawing", "most"), [(0.015, 10), (0.03, 5)])
+def test_a_few_sessions_keep_half_the_training_of_one_and_refresh_once_a_second(
+    drawing: float, most: int
+) -> None:
+    """The aim of a class on one server, for drawing costs like /train's (idle, and busy): steps
+    summed over the sessions at least half one session's, each refreshing at least once a
+    second, for as many sessions as one core can refresh that way."""
+    alone = pacing.slice_for(pacing.choose_tick(1, drawing), 1, drawing) / pacing.TICKS[0]
+    for sessions in range(2, most + 1):
+        tick = pacing.choose_tick(sessions, drawing)
+        trained = sessions * pacing.slice_for(tick, sessions, drawing) / tick
+        assert tick <= pacing.REFRESH_AIM
+        assert trained >= 0.5 * alone, (sessions, tick, trained, alone)
 
 
 def test_a_lone_session_refreshes_fast_and_trains_most_of_the_tick() -> None:
