@@ -48,6 +48,7 @@ from app.engine.config import RunConfig
 from app.engine.run import Run
 from app.ui.chart_delta import apply
 from app.ui.pacing import MAX_SLICE, TICKS
+from app.ui.static_code import packed
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -319,6 +320,7 @@ def traffic_rows(frames: list[bytes], window: float) -> list[tuple[str, str | No
 
 
 REFRESH_KB_AIM = 8
+LIVE_CHART = "unrolled.live_chart"
 
 
 def wire_sizes(frames: list[bytes]) -> dict[str, int]:
@@ -328,10 +330,14 @@ def wire_sizes(frames: list[bytes]) -> dict[str, int]:
     for frame in frames:
         message = ForwardMsg.FromString(frame)
         element = message.delta.new_element if message.HasField("delta") else None
-        if element is None or element.WhichOneof("type") != "bidi_component":
-            sizes["rest"] += len(frame)
+        if (
+            element is None
+            or element.WhichOneof("type") != "bidi_component"
+            or element.bidi_component.component_name != LIVE_CHART
+        ):
+            sizes["rest"] += len(frame)  # the pacer too (app/ui/live_pacer.py)
             continue
-        data = json.loads(element.bidi_component.json)
+        data = json.loads(element.bidi_component.bytes)  # app/ui/static_code.py packed
         key = data.get("key", "")
         sizes["charts"] += len(frame)
         sizes["messages"] += 1
@@ -350,9 +356,7 @@ def wire_sizes(frames: list[bytes]) -> dict[str, int]:
             "version": data["version"],
             "figure": whole,
         }
-        sizes["whole"] += (
-            len(frame) - len(element.bidi_component.json) + len(json.dumps(sent_whole))
-        )
+        sizes["whole"] += len(frame) - len(element.bidi_component.bytes) + len(packed(sent_whole))
     return sizes
 
 

@@ -5,7 +5,7 @@ For each cell (rnn, lstm, gru) at the default benchmark config (adding problem w
 
 1. training steps per second on the fast path: a full ``Run`` step (batch draw, fused forward,
    loss, finite check, backward, gradient norms, clipping, Adam, history row, plus the validation
-   pass every ``EVAL_EVERY`` steps), and a bare fused step for reference: the same model (a ``Run``'s,
+   pass every ``Run.validation_every`` steps), and a bare fused step for reference: the same model (a ``Run``'s,
    with its initialisation and optimiser), a fixed batch of the same size, the same loss, backward
    and Adam step, with no batch draw, no clipping and nothing recorded;
 2. the ``Run`` step's overhead over the bare step, split into the training step itself (the same
@@ -90,7 +90,8 @@ class CellResult:
     trace_one: float
     trace_batch: float
     training_step: float = math.nan  # a Run step with its measurements (validation) switched off
-    validation: float = math.nan  # one validation pass / EVAL_EVERY
+    validation: float = math.nan  # one validation pass / the Run's validation_every
+    validation_every: int = EVAL_EVERY  # steps between the Run's validation passes
     predrawn_step: float = math.nan  # the training step on batches drawn beforehand
     spread: float = 0.0  # the widest interquartile range / median over the repeats of any case
     per_bare: dict[str, float] = field(default_factory=dict)  # OVERHEAD_PARTS, paired by round
@@ -140,35 +141,35 @@ def bench_run(cell: str, config: BenchConfig, kind: type[Run] = Run) -> Run:
         )
     )
     # A history thins (and validates less often) after 2000 rows; however many steps the bench
-    # takes, keep the cadence of a run's first 2000 steps: one validation every EVAL_EVERY steps.
+    # takes, keep the cadence of a run's first 2000 steps: one validation every validation_every.
     run.history.capacity = 2**62
     return run
 
 
 def run_case(cell: str, config: BenchConfig, kind: type[Run] = Run, name: str = "run") -> Case:
-    """``Run`` training steps; each call trains ``EVAL_EVERY`` steps (one validation pass)."""
+    """``Run`` training steps; each call trains ``validation_every`` steps (one validation pass)."""
     run = bench_run(cell, config, kind)
+    steps = run.validation_every
 
     def call() -> int:
-        done = run.train(steps=EVAL_EVERY)
-        if done != EVAL_EVERY:
+        done = run.train(steps=steps)
+        if done != steps:
             raise RuntimeError(f"{cell} run diverged at step {run.diverged_at}")
         return done
 
-    return Case(name, call, EVAL_EVERY)
+    return Case(name, call, steps)
 
 
 def validation_case(cell: str, config: BenchConfig) -> Case:
-    """What ``Run.measure`` adds every ``EVAL_EVERY`` steps, counted per training step."""
+    """What ``Run.measure`` adds every ``validation_every`` steps, counted per training step."""
     run = bench_run(cell, config)
     run.train(steps=1)
 
     def call() -> None:
-        run.forget_measurements()  # as a training step does: the next evaluate() runs again
-        run.evaluate()
-        run.spectral_radii()
+        run.forget_measurements()  # as a training step does: the next pass runs again
+        run.measurements()  # exactly what measure() records: validation loss, W_hh radii
 
-    return Case("validation", call, EVAL_EVERY)
+    return Case("validation", call, run.validation_every)
 
 
 def predrawn_case(cell: str, config: BenchConfig, batches: int = 64) -> Case:
@@ -283,6 +284,7 @@ def measure_cell(
         training_step=seconds["training"],
         validation=seconds["validation"],
         predrawn_step=seconds["predrawn"],
+        validation_every=bench_run(cell, config).validation_every,
         spread=spread,
         per_bare={name: paired_ratio(samples[name], samples["fused"]) for name in OVERHEAD_PARTS},
     )
@@ -357,7 +359,7 @@ def format_overhead(results: list[CellResult]) -> str:
     lines = [
         "Run step / bare fused step (the bare step: the same model, batch size, loss, backward and"
         " Adam step on a fixed batch; no batch draw, clipping or recording; validation: loss on"
-        f" the validation set and W_hh spectra every {EVAL_EVERY} steps, per step):",
+        f" the validation set and W_hh spectra every {every_steps(results)} steps, per step):",
         aligned(headers, rows),
         f"aim: a Run step at most {AIM:.1f}x a bare fused step",
         "  training step (validation as its own share): "
@@ -366,6 +368,11 @@ def format_overhead(results: list[CellResult]) -> str:
         + verdict({r.cell: r.run_ratio for r in results}),
     ]
     return "\n".join(lines)
+
+
+def every_steps(results: list[CellResult]) -> str:
+    """The Runs' validation strides ("30", or "10 or 30" when the cells differ)."""
+    return " or ".join(str(n) for n in sorted({r.validation_every for r in results}))
 
 
 def verdict(ratios: dict[str, float], aim: float = AIM) -> str:

@@ -7,6 +7,12 @@ What it does as Streamlit 1.67's frontend does (read in its bundled JavaScript):
   ``page_script_hash`` from the ``navigation`` message;
 - a click is a full-app rerun carrying ``WidgetState(id=<id from the button's delta>,
   trigger_value=True)``; the id looks like ``$$ID-<hash>-<user key>``;
+- a live page's pacer (app/ui/live_pacer.py: the last element of every run of its live fragment, a
+  components-v2 element) carries ``playing`` and ``after``; while playing, ``after`` ms after it
+  arrived the tab asks for the fragment's next run as live_pacer.js does: a rerun naming the
+  fragment, with the element's trigger (``WidgetState(id=<its trigger id>,
+  json_trigger_value=[{"event": "next", ...}])``), once per pacer message (again after 10 s
+  without an answer);
 - an ``auto_rerun`` message (sent on every run of ``st.fragment(run_every=...)``) starts a fixed-rate
   timer, ``setInterval``: every ``interval`` seconds it sends ``rerun_script(fragment_id=...,
   is_auto_rerun=True)``, whether or not the last fragment run has finished (the server coalesces
@@ -22,10 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -37,6 +45,8 @@ from websockets.typing import Subprotocol
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 APP_DONE = ForwardMsg.FINISHED_SUCCESSFULLY
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
+PACER = "unrolled.live_pacer"  # app/ui/live_pacer.py
+PACER_AGAIN = 10.0  # live_pacer.js AGAIN_MS
 
 
 @dataclass
@@ -68,15 +78,16 @@ class Tab:
         self.fragment_runs: list[FragmentRun] = []
         self.errors: list[str] = []
         self.loaded_at: float | None = None  # the first full-app run finished
-        self.auto_reruns_sent = 0
+        self.auto_reruns_sent = 0  # requests for a fragment run: the pacer's, or a timer's
         self.bytes_received = 0
-        self.timer_interval: float | None = None  # as the last auto_rerun message asked
+        self.timer_interval: float | None = None  # the wait the last pacer (or auto_rerun) asked
         self._ws: ClientConnection | None = None
         self._page_hash = ""
         self._full_runs = 0  # full-app runs started (each new_session that names no fragment)
         self._first_metric_pending = False
         self._fragment_run: FragmentRun | None = None  # the fragment run being received
         self._timers: dict[str, tuple[float, asyncio.Task[None]]] = {}
+        self._pacers: dict[str, asyncio.Task[None]] = {}  # pacer id -> its pending request
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self._closing = False
@@ -129,6 +140,8 @@ class Tab:
         self._closing = True
         for _, timer in self._timers.values():
             timer.cancel()
+        for request in self._pacers.values():
+            request.cancel()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 5)
@@ -144,6 +157,7 @@ class Tab:
         widgets: list[WidgetState] | None = None,
         fragment_id: str = "",
         page_name: str = "",
+        auto: bool = False,
     ) -> None:
         msg = BackMsg()
         state = msg.rerun_script
@@ -151,7 +165,7 @@ class Tab:
         state.page_script_hash = self._page_hash
         state.page_name = page_name
         state.fragment_id = fragment_id
-        state.is_auto_rerun = bool(fragment_id)
+        state.is_auto_rerun = auto
         state.widget_states.widgets.extend(widgets or [])
         state.context_info.CopyFrom(
             ContextInfo(timezone="UTC", timezone_offset=0, locale="en-US", url=self.url)
@@ -213,7 +227,9 @@ class Tab:
             return
         element = delta.new_element
         kind = element.WhichOneof("type")
-        if kind == "button":
+        if kind == "bidi_component" and element.bidi_component.component_name == PACER:
+            self._pace(element.bidi_component.id, delta.fragment_id, element.bidi_component.bytes)
+        elif kind == "button":
             widget_id = element.button.id
             self.buttons[widget_id.split("-", 2)[-1]] = widget_id
         elif kind == "exception":
@@ -248,11 +264,34 @@ class Tab:
         while not self._closing:
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             try:
-                await self._send_rerun(fragment_id=fragment_id)
+                await self._send_rerun(fragment_id=fragment_id, auto=True)
             except ConnectionClosed:
                 return
             self.auto_reruns_sent += 1
             due = max(due + interval, time.perf_counter())
+
+    def _pace(self, pacer_id: str, fragment_id: str, data: bytes) -> None:
+        """A pacer arrived: drop its pending request; while playing, ask for the next run later."""
+        pending = self._pacers.pop(pacer_id, None)
+        if pending is not None:
+            pending.cancel()
+        shown = json.loads(data)
+        self.timer_interval = shown["after"] / 1000
+        if shown.get("playing"):
+            request = self._ask(pacer_id, fragment_id, shown["run"], shown["after"] / 1000)
+            self._pacers[pacer_id] = asyncio.create_task(request, name="tab-pacer")
+
+    async def _ask(self, pacer_id: str, fragment_id: str, run: int, after: float) -> None:
+        trigger = json.dumps([{"event": "next", "value": run}])
+        state = WidgetState(id=_make_trigger_id(pacer_id, "events"), json_trigger_value=trigger)
+        while not self._closing:
+            await asyncio.sleep(after)
+            try:
+                await self._send_rerun(widgets=[state], fragment_id=fragment_id)
+            except ConnectionClosed:
+                return
+            self.auto_reruns_sent += 1
+            after = PACER_AGAIN
 
     async def _wait(self, condition: Callable[[], bool], deadline: float) -> bool:
         while not condition():

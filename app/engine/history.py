@@ -39,6 +39,9 @@ class History:
     _rows: int = 0
     _first: int | None = None  # strides count from the first recorded step
     _forced: set[float] = field(default_factory=set)
+    # Columns already converted by array(), extended with the rows added since: a live refresh reads
+    # every column it draws, and converting 2,000 floats each time was a tenth of its drawing.
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def record(self, step: int, values: dict[str, float], force: bool = False) -> None:
         if self._first is None:
@@ -64,8 +67,18 @@ class History:
         return self._rows
 
     def array(self, name: str) -> np.ndarray:
-        """One column as float32 (what plotly serialises fastest); NaN where not measured."""
-        return np.asarray(self._column(name, [math.nan] * self._rows), dtype=np.float32)
+        """One column as float32 (what plotly serialises fastest); NaN where not measured. Read-only:
+        the same array is handed out until the column grows."""
+        column = self._column(name, [])
+        if len(column) < self._rows:  # declared, never measured
+            return np.full(self._rows, np.nan, dtype=np.float32)
+        done = self._arrays.get(name)
+        if done is None or len(done) != len(column):
+            new = np.asarray(column[len(done) if done is not None else 0 :], dtype=np.float32)
+            done = new if done is None else np.concatenate((done, new))
+            done.flags.writeable = False
+            self._arrays[name] = done
+        return done
 
     def last(self, name: str) -> float:
         """The latest measured (not NaN) value of a column, or NaN."""
@@ -140,4 +153,5 @@ class History:
         ]
         for name, column in self.columns.items():
             self.columns[name] = [column[i] for i in keep]
+        self._arrays.clear()  # rows were dropped: convert again
         self._rows = len(keep)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
 from app.engine.config import RunConfig
 from app.engine.history import History
 from app.engine.live import Learner, learner_columns
-from app.engine.metrics import Evaluation, evaluate
+from app.engine.metrics import Evaluation, Reference, Validation, evaluation, reference_of, validate
 from app.engine.tasks import Task, build_task
 from models.init import initialise, initialise_head
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
-EVAL_EVERY = 10  # steps between validation losses and W_hh spectra
+EVAL_EVERY = 10  # steps between validation losses and W_hh spectra, for a small validation set
+# A larger set waits EVAL_EVERY more steps for every PASS_STEPS cell steps (sequences x time steps)
+# its pass reads: the adding problem's 512 sequences of 50 steps cost two LSTM training steps.
+PASS_STEPS = 10_000
 # What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
 COLUMNS = learner_columns("loss", "val_loss", prefixes=("radius/",))
 
@@ -31,7 +36,11 @@ class Run(Learner):
         self.model = build_model(config, self.task, self.generator)
         self.optimizer = build_optimizer(config, self.model)
         self.history = History(known=COLUMNS)
+        # One validation pass per step at most, whoever asks first (a measurement, a page).
+        self._validation: Validation | None = None
         self._evaluation: Evaluation | None = None
+        self._reference: Reference | None = None  # fixed for the task: computed once
+        self.validation_every = validation_every(self.task.x_val.shape)
         self._last_eval = 0
 
     @property
@@ -47,11 +56,21 @@ class Run(Learner):
             for group in self.optimizer.param_groups:
                 group["momentum"] = self.config.momentum
 
+    def validation(self) -> Validation:
+        """The model's output and loss on the validation set at the current step (cached until
+        the next step): what a training step records, without building an ``Evaluation``."""
+        with self.lock:
+            if self._validation is None:
+                self._validation = validate(self.model, self.task)
+            return self._validation
+
     def evaluate(self) -> Evaluation:
         """Validation predictions and score at the current step (cached until the next step)."""
         with self.lock:
             if self._evaluation is None:
-                self._evaluation = evaluate(self.model, self.task)
+                if self._reference is None:
+                    self._reference = reference_of(self.task)
+                self._evaluation = evaluation(self.task, self.validation(), self._reference)
             return self._evaluation
 
     def trace(self, count: int = 1, start: int = 0) -> Trace:
@@ -62,13 +81,17 @@ class Run(Learner):
             return trace(self.model, x, y)
 
     def forget_measurements(self) -> None:
+        self._validation = None
         self._evaluation = None
 
     def measure(self, row: dict[str, float]) -> None:
-        if self.measure_due(EVAL_EVERY, self._last_eval):
-            row["val_loss"] = self.evaluate().loss
-            row.update(self.spectral_radii())
+        if self.measure_due(self.validation_every, self._last_eval):
+            row.update(self.measurements())
             self._last_eval = self.step
+
+    def measurements(self) -> dict[str, float]:
+        """What a step records every ``validation_every`` steps: validation loss, W_hh's radii."""
+        return {"val_loss": self.validation().loss, **self.spectral_radii()}
 
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""
@@ -78,11 +101,23 @@ class Run(Learner):
         return {f"radius/l{layer}": r for layer, r in enumerate(radii.amax(dim=1).tolist())}
 
 
+def validation_every(shape: tuple[int, ...]) -> int:
+    """Steps between validation passes over inputs of ``shape`` (sequences, time, features):
+    ``EVAL_EVERY`` for a pass of up to ``PASS_STEPS`` cell steps, ``EVAL_EVERY`` more for every
+    ``PASS_STEPS`` beyond, so a long pass costs a training step no more than a short one (512
+    sequences of 50 steps: every 30 steps; the lesson, the forecasts, recall: every 10). Always a
+    multiple of ``EVAL_EVERY``: the steps measured are among those measured when every set was
+    validated every ``EVAL_EVERY`` steps, with the same values."""
+    cell_steps = shape[0] * shape[1]
+    return EVAL_EVERY * max(1, math.ceil(cell_steps / PASS_STEPS))
+
+
 def block_radii(stacked: torch.Tensor, size: int) -> torch.Tensor:
     """The spectral radius of each square ``size`` x ``size`` block of ``stacked`` (blocks one
     below the other, as torch stacks the gates of W_hh): one batched eigvals call, not one per
     block, with the same values ``models.init.spectral_radius`` gives block by block."""
-    blocks = torch.stack(stacked.detach().split(size)).double()  # (blocks, size, size)
+    # The blocks lie one below the other in memory: a view, not a stack of copies.
+    blocks = stacked.detach().double().view(-1, size, size)  # (blocks, size, size)
     return torch.linalg.eigvals(blocks).abs().amax(dim=-1)
 
 

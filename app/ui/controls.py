@@ -27,8 +27,8 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         row.button(
             t("controls.pause"),
             key=f"{prefix}-pause",
-            on_click=slot.set_playing,
-            args=(False,),
+            on_click=_pause,
+            args=(slot,),
             type="primary",
             icon=":material/pause:",
             **common,
@@ -98,13 +98,26 @@ def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
             )
 
 
+def _pressed(slot: Slot) -> None:
+    """Say that a control of ``slot`` was pressed: its answer is a full-app run, even when the
+    browser sent the press with a refresh's request as one fragment rerun (live_fragment.py)."""
+    slot.state().pressed = True
+
+
+def _pause(slot: Slot) -> None:
+    _pressed(slot)
+    slot.set_playing(False)
+
+
 def _play(slot: Slot) -> None:
-    beat()  # counted at once: the timer this press defines already knows this session plays
+    _pressed(slot)
+    beat()  # counted at once: the tick of the next refresh already knows this session plays
     slot.set_playing(True)
 
 
 def _step(slot: Slot, count: int) -> None:
     """A step pauses a playing thing first: the press means "one at a time now"."""
+    _pressed(slot)
     target = slot.get()
     slot.set_playing(False)
     if target is not None:
@@ -112,5 +125,6 @@ def _step(slot: Slot, count: int) -> None:
 
 
 def _reset(slot: Slot) -> None:
+    _pressed(slot)
     slot.reset()
     state.notify("notice.reset")

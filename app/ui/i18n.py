@@ -5,6 +5,9 @@ from __future__ import annotations
 import numbers
 import string
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -56,9 +59,28 @@ def preferred_language(*tags: str | None) -> str | None:
     return None
 
 
+# The language of the drawing in progress, when it was read once for all its texts and numbers
+# (language_pinned). A context variable: every session's script thread has its own.
+_PINNED: ContextVar[str | None] = ContextVar("unrolled_pinned_language", default=None)
+
+
 def current_language() -> str:
+    pinned = _PINNED.get()
+    if pinned is not None:
+        return pinned
     language = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def language_pinned() -> Iterator[None]:
+    """Within: the session's language as it was on entering. A live refresh writes dozens of texts
+    and numbers, and a session state lookup for each was a tenth of its drawing."""
+    token = _PINNED.set(current_language())
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def t(key: str, **values: object) -> str:

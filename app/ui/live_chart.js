@@ -82,8 +82,12 @@ function patched(held, change) {
   return { data, layout: change.layout || held.layout };
 }
 const RESYNC_WAIT_MS = 1000;  // one request for the whole figure at a time, again if it got lost
+// The data arrive as JSON bytes (app/ui/static_code.py packed).
+const unpacked = (raw) => (typeof raw === "string" || raw instanceof Uint8Array || raw instanceof ArrayBuffer
+  ? JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)) : raw);
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = unpacked(component.data);
   const host = parentElement.querySelector(".unrolled-live-chart");
   const counts = (window.unrolledCharts = window.unrolledCharts || {});
   const count = (counts[data.key] = counts[data.key] || { mounts: 0, calls: 0, updates: 0, resyncs: 0 });

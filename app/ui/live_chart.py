@@ -11,19 +11,15 @@ committed, never fetched from a CDN).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
-import os
 import secrets
-import shutil
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -32,11 +28,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.ui import state
 from app.ui.chart_delta import Drawn, delta, typed_array, values_of
 from app.ui.i18n import localised
+from app.ui.static_code import PLOTLY_JS, module_loader, packed, publish
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-STATIC = (
-    Path(__file__).resolve().parent.parent / "static"
-)  # beside app/main.py: Streamlit serves it
 HOST_CLASS = "unrolled-live-chart"
 
 # Streamlit marks the elements of a running fragment as stale and fades them after a moment;
@@ -47,35 +40,11 @@ PAGE_CSS = f"""<style>
 .{HOST_CLASS} {{ width: 100%; height: 100%; }}
 </style>"""
 
-# The chart's code lives in live_chart.js, served from app/static/ beside plotly.js: Streamlit sends
-# an element's JS with every refresh, so the element carries only this loader (about 120 bytes
-# instead of 2.6 KB per chart per refresh). The version in the URL makes a browser fetch new code.
-CODE = Path(__file__).with_name("live_chart.js")
-VERSION = hashlib.sha256(CODE.read_bytes()).hexdigest()[:12]
-# Two lines: Streamlit takes one-line JS for the path of a file.
-JS = (
-    f'const code = new URL("app/static/live_chart.js?v={VERSION}", document.baseURI);\n'
-    "export default (c) => import(code).then((m) => m.default(c));"
-)
-
-
-def publish(source: Path) -> None:
-    """Copy ``source`` where Streamlit serves static files (when it changed)."""
-    target = STATIC / source.name
-    if not target.exists() or target.read_bytes() != source.read_bytes():
-        STATIC.mkdir(exist_ok=True)
-        # One temporary per process: test workers (and replicas) may publish at the same moment.
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(source, temporary)
-        temporary.replace(target)  # atomic: a browser never reads half a file
-
-
 publish(PLOTLY_JS)
-publish(CODE)
 _CHART = st.components.v2.component(
     "unrolled.live_chart",
     html=f'<div class="{HOST_CLASS}"></div>',
-    js=JS,
+    js=module_loader(Path(__file__).with_name("live_chart.js")),
     isolate_styles=False,
 )
 
@@ -104,7 +73,7 @@ class Sent:
 def live_chart(fig: go.Figure | dict, key: str) -> None:
     """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
 
-    A timer refresh sends only what changed since the last figures sent (app/ui/chart_delta.py);
+    A refresh of the live fragment sends only what changed since the last figures sent (app/ui/chart_delta.py);
     a full-app run (a page load, a press, a setting) sends the whole figure, and so do the next
     refreshes after the browser says it holds another version. In presentation mode the browser
     fits the chart's height to the screen (live_chart.js)."""
@@ -117,7 +86,7 @@ def live_chart(fig: go.Figure | dict, key: str) -> None:
     message, after = delta(window, payload(figure), next(_VERSIONS))
     _CHART(
         key=key,
-        data={"key": key, "fit": fit, **message},
+        data=packed({"key": key, "fit": fit, **message}),
         height=height,
         width="stretch",
         on_resync_change=partial(_missed, key),
@@ -137,7 +106,7 @@ def _missed(key: str) -> None:
 
 
 def _fragment_run() -> bool:
-    """Whether this is a rerun of fragments only (a live timer refresh), not of the whole page."""
+    """Whether this is a rerun of fragments only (a live refresh), not of the whole page."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return bool(ctx and ctx.fragment_ids_this_run)
 

@@ -31,8 +31,8 @@ class SlotState:
     thing: Any = None  # the live object, built on first use; None until then or while it cannot be
     playing: bool = False
     draw_cost: float = FIRST_DRAWING_COST  # smoothed CPU seconds of drawing one refresh
-    defined_tick: float | None = None  # the run_every the fragment was last defined with
-    full_run: bool = False  # the fragment runs as part of a full-app run (not its timer)
+    full_run: bool = False  # the fragment runs as part of a full-app run (not its own rerun)
+    pressed: bool = False  # a control was pressed since the last full-app run
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from app.engine.presets import PRESETS
 from app.ui import lesson_lock, state
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, describe, t
 from app.ui.live_chart import PAGE_CSS as LIVE_CHART_CSS
+from app.ui.live_pacer import PAGE_CSS as LIVE_PACER_CSS
 from app.ui.query import lesson_links, read_link, write_link
 from app.ui.settings import HIDEABLE, load_preset
 
@@ -80,7 +81,7 @@ def start_page() -> None:
     """Call first on every page."""
     if state.first_visit():
         read_link()
-    st.html(BASE_CSS + LIVE_CHART_CSS)
+    st.html(BASE_CSS + LIVE_CHART_CSS + LIVE_PACER_CSS)
     if current_language() != DEFAULT_LANGUAGE:
         st.html(
             OWN_WORDS_CSS.format(

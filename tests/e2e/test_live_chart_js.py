@@ -28,8 +28,9 @@ async ({code, messages}) => {
   document.body.appendChild(root);
   const asked = [];
   const seen = [];
-  for (const data of messages) {
+  for (const message of messages) {
     window.drawn = null;
+    const data = new TextEncoder().encode(JSON.stringify(message));  // as the server packs it
     module.default({data, parentElement: root, setStateValue: (name, value) => asked.push(name)});
     await new Promise((resolve) => setTimeout(resolve, 0));
     seen.push(window.drawn && window.drawn.data.map((trace) => ({

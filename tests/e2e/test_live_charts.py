@@ -31,6 +31,7 @@ FRAME = """(hosts) => [...document.querySelectorAll(hosts)].map(c => {
     return {drawn: !!c.querySelector('svg.main-svg'), opacity};
 })"""
 COUNTS = "() => JSON.parse(JSON.stringify(window.unrolledCharts || {}))"
+PACERS = "() => JSON.parse(JSON.stringify(window.unrolledPacers || {}))"  # app/ui/live_pacer.js
 
 
 def open_live(page: Page, url: str, prefix: str) -> int:
@@ -76,8 +77,19 @@ def test_playing_charts_never_blink_and_are_never_re_created(
         if len(seen) < charts or any(not c["drawn"] or c["opacity"] < 0.99 for c in seen)
     ]
     after = page.evaluate(COUNTS)
+    pacers = page.evaluate(PACERS)
     page.locator(f".st-key-{prefix}-pause button").filter(visible=True).click()
+    expect(page.locator(f".st-key-{prefix}-play button").filter(visible=True)).to_be_visible()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    paused = page.evaluate(PACERS)
+    page.wait_for_timeout(1000)  # longer than a tick: a pacer still asking would have asked
     assert not blinks, blinks
+    # The refreshes came from the pacer, one request per run that arrived, none asked again
+    # (nothing was lost), and none after Pause.
+    [(name, pacer)] = pacers.items()
+    assert pacer["asked"] >= FRAMES * 0.25 / 4.8, pacers  # at least one per longest tick
+    assert pacer["asked"] <= pacer["runs"] and pacer["again"] == 0, pacers
+    assert page.evaluate(PACERS)[name]["asked"] == paused[name]["asked"]
     assert {k: v["mounts"] for k, v in after.items()} == {k: v["mounts"] for k, v in before.items()}
     # Every chart kept up: a chart that holds none of the versions its messages are for (changes
     # since the last figure, app/ui/chart_delta.py) would stay still.

@@ -219,3 +219,23 @@ def test_a_saved_run_keeps_its_declared_columns():
     np.testing.assert_array_equal(loaded.history.array("val_loss"), run.history.array("val_loss"))
     with pytest.raises(KeyError):
         loaded.history.last("vall_loss")
+
+
+def test_a_column_read_while_it_grows_and_thins_equals_a_fresh_conversion() -> None:
+    """array() extends what it converted before (a live refresh reads every column it draws):
+    whatever the history did in between, it reads as the column itself, and nobody can write
+    into the array it hands out."""
+    history = History(capacity=64)
+    seen = 0
+    for step in range(300):
+        history.record(step, {"loss": 1 / (step + 1), **({"val": step} if step % 7 == 0 else {})})
+        if step % 5 == 0:  # read now and then, across thinnings
+            for name in ("step", "loss", "val"):
+                column = history.columns[name]
+                assert np.array_equal(
+                    history.array(name), np.asarray(column, dtype=np.float32), equal_nan=True
+                )
+            seen += 1
+    assert history.stride > 1 and seen
+    with pytest.raises(ValueError):
+        history.array("loss")[0] = 0.0

@@ -57,5 +57,11 @@ def charts(at: AppTest) -> list[dict]:
         if element.type == "plotly_chart":
             found.append(json.loads(element.proto.spec))
         elif element.type == "bidi_component" and element.proto.component_name == LIVE_CHART:
-            found.append(json.loads(element.proto.json)["figure"])
+            found.append(component_data(element)["figure"])
     return found
+
+
+def component_data(element) -> dict:
+    """What one of the app's components (a live chart, a pacer) was handed: JSON bytes
+    (app/ui/static_code.py packed)."""
+    return json.loads(element.proto.bytes)

@@ -8,7 +8,8 @@ import pytest
 
 from app.engine.presets import PRESETS
 from app.engine.tasks import TASKS, UPLOAD_NAME
-from app.ui.i18n import LANGUAGES, catalog
+from app.ui import i18n
+from app.ui.i18n import LANGUAGE_KEY, LANGUAGES, catalog
 from app.ui.settings import WIDGETS
 from tests.conftest import ROOT
 
@@ -88,3 +89,16 @@ def test_a_large_whole_bound_is_written_whole_in_both_languages(monkeypatch) -> 
     assert i18n.t("problem.range", field="x", low=0.001, high=1.0, value=2).startswith(
         "x must be between 0.001 and 1"
     )
+
+
+def test_a_pinned_language_is_read_once_and_let_go(monkeypatch) -> None:
+    """A live refresh reads the session's language once (i18n.language_pinned): inside, texts and
+    numbers follow the language read on entering; after it, the session's language again."""
+    session = {LANGUAGE_KEY: "pt"}
+    monkeypatch.setattr(i18n.st, "session_state", session)
+    with i18n.language_pinned():
+        session[LANGUAGE_KEY] = "en"  # what a lookup would now find
+        assert i18n.current_language() == "pt"
+        assert i18n.number(0.5, ".1f") == "0,5"
+    assert i18n.current_language() == "en"
+    assert i18n.number(0.5, ".1f") == "0.5"

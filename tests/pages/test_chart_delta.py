@@ -12,7 +12,7 @@ from app.charts.training import Labels, loss_figure
 from app.ui import live_chart
 from app.ui.chart_delta import apply, delta
 from app.ui.live_chart import payload
-from tests.pages.conftest import TRAIN, open_page
+from tests.pages.conftest import TRAIN, component_data, open_page
 
 LABELS = Labels("loss", "step", "loss", ("train", "val"))
 
@@ -103,7 +103,7 @@ def test_a_browser_that_missed_messages_still_applies_a_later_one() -> None:
 
 def _sent(at, key: str) -> dict:
     for element in at.get("bidi_component"):
-        data = json.loads(element.proto.json)
+        data = component_data(element)
         if data.get("key") == key:
             return data
     raise AssertionError(f"no live chart {key}")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app.engine.sentiment.reading import PROBES
 from app.ui import i18n, sentiment_inside
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import LIVE_CHART, open_page, steps
+from tests.pages.conftest import LIVE_CHART, component_data, open_page, steps
 
 SENTIMENT = "../pages/sentiment.py"
 
@@ -30,7 +30,7 @@ def chart(at: AppTest, key: str) -> dict:
     """The figure drawn under ``key``: a plain plotly chart, or a live one (app/ui/live_chart.py)."""
     found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key in c.proto.id]
     for live in at.get("bidi_component"):
-        data = json.loads(live.proto.json) if live.proto.component_name == LIVE_CHART else {}
+        data = component_data(live) if live.proto.component_name == LIVE_CHART else {}
         if data.get("key") == key:
             found.append(data["figure"])
     assert found, f"no chart {key}"
