@@ -23,7 +23,6 @@ from app.ui.load_meter import beat, live_gate, playing_sessions
 from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
 
 TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
-MAX_ROUND_TRIP = 0.5  # seconds: longer is a tab in the background, not the way there and back
 
 
 def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
@@ -62,10 +61,6 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
     still shows the run moving rather than waiting a whole tick for the next refresh."""
     started = time.perf_counter()
     record = slot.state()
-    if refresh and record.asked_at is not None:
-        # How much later than asked this refresh started: the request's way and the answer's.
-        late = started - record.asked_at - record.asked_after
-        record.round_trip = 0.8 * record.round_trip + 0.2 * min(max(late, 0.0), MAX_ROUND_TRIP)
     if record.playing:
         beat()
     seconds = tick(slot)  # None while paused
@@ -87,14 +82,9 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
         previous = record.draw_cost
         record.draw_cost = 0.9 * previous + 0.1 * min(cost, 2 * previous)
     # Last, so the request for the next run comes once this run has reached the browser: the rest
-    # of the tick from now, less the usual round trip (still playing: a press may have paused it).
+    # of the tick from now (still playing: a press may have paused it meanwhile).
     wait = tick(slot)
-    now = time.perf_counter()
-    asked = pace(
-        f"{slot.name}-pacer",
-        None if wait is None else wait - (now - started) - record.round_trip,
-    )
-    record.asked_at, record.asked_after = (None, 0.0) if asked is None else (now, asked)
+    pace(f"{slot.name}-pacer", None if wait is None else wait - (time.perf_counter() - started))
 
 
 @contextmanager

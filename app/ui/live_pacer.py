@@ -40,23 +40,21 @@ _PACER = st.components.v2.component(
 _RUNS = itertools.count(secrets.randbelow(2**40))
 
 
-def pace(key: str, wait: float | None) -> float | None:
+def pace(key: str, wait: float | None) -> None:
     """End a live fragment's run: ask for the next one ``wait`` seconds after this one arrives
-    (at least MIN_WAIT), or not at all when ``wait`` is None (paused). Returns the wait asked."""
-    after = None if wait is None else max(MIN_WAIT, wait)
+    (at least MIN_WAIT), or not at all when ``wait`` is None (paused)."""
     _PACER(
         key=key,
         data=packed(
             {
                 "key": key,
                 "run": next(_RUNS),
-                "playing": after is not None,
-                "after": round(1000 * (after or 0.0)),
+                "playing": wait is not None,
+                "after": round(1000 * max(MIN_WAIT, wait or 0.0)),
             }
         ),
         on_next_change=_asked,
     )
-    return after
 
 
 def _asked() -> None:

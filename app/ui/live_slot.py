@@ -33,9 +33,6 @@ class SlotState:
     draw_cost: float = FIRST_DRAWING_COST  # smoothed CPU seconds of drawing one refresh
     full_run: bool = False  # the fragment runs as part of a full-app run (not its own rerun)
     pressed: bool = False  # a control was pressed since the last full-app run
-    asked_at: float | None = None  # when the last pacer went out (perf_counter seconds)
-    asked_after: float = 0.0  # ... and how long it asked the browser to wait
-    round_trip: float = 0.0  # smoothed: from the wait's end to the next run (network, browser)
 
 
 @dataclass(frozen=True)

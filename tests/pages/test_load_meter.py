@@ -154,38 +154,3 @@ def test_a_press_sent_with_a_refresh_is_answered_by_a_full_app_run(
     live_fragment.live_fragment(state.RUN, lambda target: None)
     refresh()
     assert runs == [False, True, False, True]  # answered: refreshes go on
-
-
-def test_the_next_refresh_is_asked_for_early_by_the_usual_round_trip(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The pacer asks the browser to wait the rest of the tick; a request then arrives later than
-    that by the way there and back. The next waits are shortened by that lateness, smoothed, so a
-    session refreshes once per tick rather than once per tick and a round trip."""
-    monkeypatch.setattr(live_slot.st, "session_state", {})
-    state.RUN.set_playing(True)
-    clock = [0.0]
-    monkeypatch.setattr(live_fragment.time, "perf_counter", lambda: clock[0])
-    monkeypatch.setattr(live_fragment, "beat", lambda: None)
-    monkeypatch.setattr(live_fragment, "playing_sessions", lambda: 1)
-    monkeypatch.setattr(live_fragment, "advance", lambda *a, **k: None)
-    asked: list[float | None] = []
-
-    def pace(key: str, wait: float | None) -> float | None:
-        asked.append(wait)
-        return None if wait is None else max(0.05, wait)
-
-    monkeypatch.setattr(live_fragment, "pace", pace)
-    target = type("Target", (), {"lock": threading.RLock()})()
-    tick = live_fragment.tick(state.RUN)
-    live_fragment.live(state.RUN, target, lambda: None, refresh=False)  # Play
-    assert asked == [pytest.approx(tick)]
-    late = 0.15
-    for _ in range(12):  # each request arrives `late` after the wait asked
-        clock[0] += asked[-1] + late
-        live_fragment.live(state.RUN, target, lambda: None)
-    assert asked[1] == pytest.approx(tick - 0.2 * late)
-    assert asked[-1] == pytest.approx(tick - late, abs=0.02)  # the lateness, learnt
-    state.RUN.set_playing(False)
-    live_fragment.live(state.RUN, target, lambda: None)
-    assert state.RUN.state().asked_at is None  # paused: nothing asked
