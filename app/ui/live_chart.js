@@ -83,8 +83,7 @@ function patched(held, change) {
 }
 const RESYNC_WAIT_MS = 1000;  // one request for the whole figure at a time, again if it got lost
 // The data arrive as JSON bytes (app/ui/static_code.py packed).
-const unpacked = (raw) => (typeof raw === "string" || raw instanceof Uint8Array || raw instanceof ArrayBuffer
-  ? JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)) : raw);
+const unpacked = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
 export default function (component) {
   const { parentElement, setStateValue } = component;
   const data = unpacked(component.data);

@@ -82,9 +82,9 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
         previous = record.draw_cost
         record.draw_cost = 0.9 * previous + 0.1 * min(cost, 2 * previous)
     # Last, so the request for the next run comes once this run has reached the browser: the rest
-    # of the tick from now (still playing: a press may have paused it meanwhile).
-    wait = tick(slot)
-    pace(f"{slot.name}-pacer", None if wait is None else wait - (time.perf_counter() - started))
+    # of this run's tick (none if it no longer plays: a press in another thread may have paused it).
+    playing = seconds is not None and record.playing
+    pace(f"{slot.name}-pacer", seconds - (time.perf_counter() - started) if playing else None)
 
 
 @contextmanager

@@ -5,8 +5,7 @@
 // Counts per pacer on window.unrolledPacers (runs seen, refreshes asked, asked again).
 const AGAIN_MS = 10000;  // no answer this long: the request or its answer was lost, ask again
 // The data arrive as JSON bytes (app/ui/static_code.py packed).
-const unpacked = (raw) => (typeof raw === "string" || raw instanceof Uint8Array || raw instanceof ArrayBuffer
-  ? JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)) : raw);
+const unpacked = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = unpacked(component.data);
