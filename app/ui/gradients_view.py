@@ -21,7 +21,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
-from app.ui.live_header import divergence_note
+from app.ui.live_header import divergence_note, metric_row
 
 PARAMETER_SYMBOLS = {"weight_ih": "W_xh", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 
@@ -45,16 +45,16 @@ def _draw(run: Run) -> None:
         return
     latest = log.entries[-1]
     measured = fitted_factor(latest.norms)
-    cols = st.columns(4)
-    cols[0].metric(t("train.steps"), number(run.step, ","))
-    cols[1].metric(t("grad.measured"), _factor(measured), help=t("grad.measured_help"))
+    row = metric_row()
+    row.metric(t("train.steps"), number(run.step, ","))
+    row.metric(t("grad.measured"), _factor(measured), help=t("grad.measured_help"))
     bound = run.config.cell == "rnn" and run.config.activation != "linear"
-    cols[2].metric(
+    row.metric(
         t("honest.bound_rnn") if bound else t(f"grad.predicted_{run.config.cell}"),
         _factor(latest.predicted_factor),
         help=t("honest.bound_help", samples=SAMPLES) if bound else t("grad.predicted_help"),
     )
-    cols[3].metric(t("grad.span"), _orders(latest.norms), help=t("grad.span_help"))
+    row.metric(t("grad.span"), _orders(latest.norms), help=t("grad.span_help"))
 
     left, right = st.columns(2)
     with left:

@@ -22,7 +22,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
-from app.ui.live_header import divergence_note, steps_and_speed
+from app.ui.live_header import divergence_note, metric_row, steps_and_speed
 from app.ui.number_inputs import bounded_number, decimal_slider
 from app.ui.sentiment_upload import glove_usable, render_own_upload
 from models.sentiment import CLASSIFIER_CELLS
@@ -191,17 +191,17 @@ def render_live() -> None:
 
 def _draw(run: SentimentRun) -> None:
     big = state.presentation()
-    divergence_note(run)
+    notes = divergence_note(run)
     result = run.evaluation()
-    cols = st.columns(6)
-    steps_and_speed(state.SENTIMENT, run, cols)
-    for col, name, value in (
-        (cols[2], "accuracy", result.positive.accuracy),
-        (cols[3], "precision", result.positive.precision),
-        (cols[4], "recall", result.positive.recall),
-        (cols[5], "f1", result.positive.f1),
+    row = metric_row()
+    steps_and_speed(state.SENTIMENT, run, row)
+    for name, value in (
+        ("accuracy", result.positive.accuracy),
+        ("precision", result.positive.precision),
+        ("recall", result.positive.recall),
+        ("f1", result.positive.f1),
     ):
-        col.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
+        row.metric(t(f"sentiment.{name}"), number(value, ".1%"), help=t(f"sentiment.{name}_help"))
     history = run.history
     steps = history.array("step")
     if big:
@@ -213,9 +213,8 @@ def _draw(run: SentimentRun) -> None:
         middle = st.container()
     else:
         measured_on = st.container()  # what the scores were measured on (filled below)
-        note = st.container()  # always there, so the charts below keep their place
         if not history.columns:
-            note.info(t("train.press_play"))
+            notes.info(t("train.press_play"))
         left, middle, right = st.columns([2, 2, 1.4])
     with left:
         fig = scores_figure(

@@ -3,7 +3,7 @@
 package (never a CDN, never a copy in the repository).
 
 Streamlit sends an element's JS with every rerun, so each component element carries only a
-two-line loader that imports its code from ``app/static/``: about 120 bytes instead of the whole
+two-line loader that imports its code from ``app/static/``: about 110 bytes instead of the whole
 code at every refresh. The code's hash in the URL makes a browser fetch new code after a change.
 """
 
@@ -37,11 +37,12 @@ def publish(source: Path) -> None:
 def module_loader(code: Path) -> str:
     """Publish ``code`` (a JS module beside its Python) and return the component's loader of it."""
     publish(code)
-    version = hashlib.sha256(code.read_bytes()).hexdigest()[:12]
-    # Two lines: Streamlit takes one-line JS for the path of a file.
+    version = hashlib.sha256(code.read_bytes()).hexdigest()[:8]
+    # Two lines (Streamlit takes one-line JS for the path of a file), and terse: every element of
+    # every refresh carries them.
     return (
-        f'const code = new URL("app/static/{code.name}?v={version}", document.baseURI);\n'
-        "export default (c) => import(code).then((m) => m.default(c));"
+        f'const u=new URL("app/static/{code.name}?v={version}",document.baseURI)\n'
+        "export default c=>import(u).then(m=>m.default(c))"
     )
 
 

@@ -19,7 +19,7 @@ from app.ui.derived import remembered
 from app.ui.i18n import describe, number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
-from app.ui.live_header import divergence_note, steps_and_speed
+from app.ui.live_header import divergence_note, metric_row, steps_and_speed
 from app.ui.number_inputs import bounded_number
 from app.ui.uploader import file_uploader
 from models.sequence import SequenceModel
@@ -155,12 +155,12 @@ def render_text_live() -> None:
 
 def _draw(run: TextRun) -> None:
     big = state.presentation()
-    divergence_note(run)
+    notes = divergence_note(run)
     result = run.held_out()
-    cols, left, right = live_layout(big, waiting=not run.history.columns)
-    steps_and_speed(state.TEXT, run, cols)
-    cols[2].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
-    cols[3].metric(
+    row, left, right = live_layout(big, notes, waiting=not run.history.columns)
+    steps_and_speed(state.TEXT, run, row)
+    row.metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))
+    row.metric(
         t("text.unigram_bits"), number(result.unigram_bits, ".2f"), help=t("text.unigram_help")
     )
     with left:
@@ -188,23 +188,22 @@ def _draw(run: TextRun) -> None:
 
 
 def live_layout(
-    big: bool, waiting: bool
-) -> tuple[list[DeltaGenerator], DeltaGenerator, DeltaGenerator]:
-    """Four metric columns, the chart's column and the live sample's, for a text level's live view:
-    a row of numbers, a "press Play" note while ``waiting`` for the first step, then chart and
-    sample side by side. On a projector the numbers sit above the sample, beside the chart, so the
-    chart starts right under the controls (and its empty plot says what to press)."""
+    big: bool, notes: DeltaGenerator, waiting: bool
+) -> tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]:
+    """The row of numbers, the chart's column and the live sample's, for a text level's live view:
+    the numbers, then chart and sample side by side, and a "press Play" note in ``notes`` while
+    ``waiting`` for the first step. On a projector the numbers sit above the sample, beside the
+    chart, so the chart starts right under the controls (and its empty plot says what to press)."""
     if big:
         left, right = st.columns(2)
         with right:
-            cols = [*st.columns(2), *st.columns(2)]
-        return cols, left, right
-    cols = st.columns(4)
-    note = st.container()  # always there, so the charts below keep their place
+            row = metric_row()
+        return row, left, right
+    row = metric_row()
     left, right = st.columns(2)
     if waiting:
-        note.info(t("train.press_play"))
-    return cols, left, right
+        notes.info(t("train.press_play"))
+    return row, left, right
 
 
 def _live_sample(run: TextRun):

@@ -20,7 +20,7 @@ from app.ui import state
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
-from app.ui.live_header import divergence_note, steps_and_speed
+from app.ui.live_header import divergence_note, metric_row, steps_and_speed
 
 
 def render_live(run: Run) -> None:
@@ -35,23 +35,22 @@ def _draw(run: Run) -> None:
     big = state.presentation()
     evaluation = run.evaluate()
     history = run.history
-    divergence_note(run)
-    cols = st.columns(4)
-    steps_and_speed(state.RUN, run, cols)
+    notes = divergence_note(run)
+    row = metric_row()
+    steps_and_speed(state.RUN, run, row)
     unit = f" {run.task.unit}" if run.task.unit else ""
-    cols[2].metric(
+    row.metric(
         _score_label(run, evaluation.metric),
         _fmt(evaluation.score, evaluation.metric) + unit,
         help=_score_help(run, evaluation.metric),
     )
-    cols[3].metric(
+    row.metric(
         t(f"baseline.{evaluation.baseline_name}"),
         _fmt(evaluation.baseline, evaluation.metric) + unit,
     )
     rebound = find_rebound(history.array("step"), history.array("loss")) if len(history) else None
-    explained = st.container()  # always there, so the charts below keep their place
     if rebound is not None:
-        explained.info(_rebound_text(run, rebound), icon=":material/info:")
+        notes.info(_rebound_text(run, rebound), icon=":material/info:")
     left, right = st.columns(2)
     with left:
         log = st.session_state.get("train-log-scale", True)

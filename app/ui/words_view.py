@@ -195,16 +195,16 @@ def render_words_live() -> None:
 
 def _draw(run: WordRun) -> None:
     big = state.presentation()
-    divergence_note(run)
+    notes = divergence_note(run)
     result = run.held_out()
-    cols, left, right = live_layout(big, waiting=not run.history.columns)
-    steps_and_speed(state.WORDS, run, cols)
-    cols[2].metric(
+    row, left, right = live_layout(big, notes, waiting=not run.history.columns)
+    steps_and_speed(state.WORDS, run, row)
+    row.metric(
         t("words.held_out_bits_word"),
         number(result.bits_per_word, ".2f"),
         help=t("words.bits_help"),
     )
-    cols[3].metric(
+    row.metric(
         t("words.held_out_bits_char"),
         number(result.bits_per_char, ".2f"),
         help=t("words.bits_char_help"),
