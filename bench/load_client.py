@@ -5,8 +5,10 @@ What it does as Streamlit 1.67's frontend does (read in its bundled JavaScript):
 - connects to ``ws://HOST/_stcore/stream`` with the subprotocol ``streamlit``; its first message is a
   ``rerun_script`` with ``page_name`` = the URL path and no page hash, later ones carry the page's
   ``page_script_hash`` from the ``navigation`` message;
-- a click is a full-app rerun carrying ``WidgetState(id=<id from the button's delta>,
-  trigger_value=True)``; the id looks like ``$$ID-<hash>-<user key>``;
+- a click is a rerun carrying ``WidgetState(id=<id from the button's delta>,
+  trigger_value=True)``, of the fragment the button's delta names (a live section's, see
+  app/ui/live_fragment.py ``live_section``) or of the whole app; the id looks like
+  ``$$ID-<hash>-<user key>``;
 - a live page's pacer (app/ui/live_pacer.py: the last element of every run of its live fragment, a
   components-v2 element) carries ``playing`` and ``after``; while playing, ``after`` ms after it
   arrived the tab asks for the fragment's next run as live_pacer.js does: a rerun naming the
@@ -73,7 +75,8 @@ class Tab:
     def __init__(self, url: str, page: str) -> None:
         self.url = url  # http://127.0.0.1:PORT
         self.page = page  # URL path of the page, e.g. "train"
-        self.buttons: dict[str, str] = {}  # user key -> widget id, in the latest full-app run
+        # user key -> (widget id, the fragment it is drawn in or ""), in the latest run drawing them
+        self.buttons: dict[str, tuple[str, str]] = {}
         self.readings: list[Reading] = []
         self.fragment_runs: list[FragmentRun] = []
         self.errors: list[str] = []
@@ -84,6 +87,7 @@ class Tab:
         self._ws: ClientConnection | None = None
         self._page_hash = ""
         self._full_runs = 0  # full-app runs started (each new_session that names no fragment)
+        self._button_runs = 0  # runs started that draw the buttons (full-app or their fragment's)
         self._first_metric_pending = False
         self._fragment_run: FragmentRun | None = None  # the fragment run being received
         self._timers: dict[str, tuple[float, asyncio.Task[None]]] = {}
@@ -110,17 +114,19 @@ class Tab:
         return await self._wait(lambda: self.loaded_at is not None and bool(self.buttons), deadline)
 
     async def press(self, key: str, effect: Callable[[Tab], bool], deadline: float) -> float | None:
-        """Click the button with user key ``key``; seconds until a full-app run started after the
-        click makes ``effect`` true, or None if it did not by ``deadline``."""
-        widget_id = self.buttons.get(key)
-        if widget_id is None:
+        """Click the button with user key ``key``; seconds until a run drawing the buttons, started
+        after the click, makes ``effect`` true, or None if it did not by ``deadline``."""
+        if key not in self.buttons:
             self.errors.append(f"no button {key!r} on the page")
             return None
-        runs_before = self._full_runs
+        widget_id, fragment_id = self.buttons[key]
+        runs_before = self._button_runs
         sent = time.perf_counter()
-        await self._send_rerun(widgets=[WidgetState(id=widget_id, trigger_value=True)])
+        await self._send_rerun(
+            widgets=[WidgetState(id=widget_id, trigger_value=True)], fragment_id=fragment_id
+        )
         answered = await self._wait(
-            lambda: self._full_runs > runs_before and effect(self), deadline
+            lambda: self._button_runs > runs_before and effect(self), deadline
         )
         return time.perf_counter() - sent if answered else None
 
@@ -195,13 +201,16 @@ class Tab:
         if kind == "new_session":
             self._first_metric_pending = True
             self._fragment_run = None
-            if msg.metadata.run.fragment_ids:
+            fragments = set(msg.metadata.run.fragment_ids)
+            if fragments:
                 self._fragment_run = FragmentRun(now)
                 self.fragment_runs.append(self._fragment_run)
             else:  # a full-app run: the browser drops its timers
                 self._full_runs += 1
-                self.buttons = {}
                 self._cancel_timers(list(self._timers))
+            if not fragments or fragments & {f for _, f in self.buttons.values()}:
+                self._button_runs += 1
+                self.buttons = {}  # drawn again by this run
         elif kind == "navigation":
             self._page_hash = msg.navigation.page_script_hash
         elif kind == "auto_rerun":
@@ -231,7 +240,7 @@ class Tab:
             self._pace(element.bidi_component.id, delta.fragment_id, element.bidi_component.bytes)
         elif kind == "button":
             widget_id = element.button.id
-            self.buttons[widget_id.split("-", 2)[-1]] = widget_id
+            self.buttons[widget_id.split("-", 2)[-1]] = (widget_id, delta.fragment_id)
         elif kind == "exception":
             self.errors.append(f"exception in the page: {element.exception.message}")
         elif kind == "metric" and self._first_metric_pending and msg.metadata.delta_path[0] == 0:

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from app.engine.duel import Duel
 from app.ui import shell, state
 from app.ui.code_export import render_duel_code
 from app.ui.controls import render_controls
 from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep
 from app.ui.i18n import t
+from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 
 st.title(t("duel.title"))
@@ -14,10 +16,15 @@ with st.sidebar:
     st.header(t("duel.settings"))
     render_duel_settings()
 shell.intro(intro(state.DUEL.config().task.name))
-duel = state.DUEL.get()
+state.DUEL.get()  # before the notices: it may queue one
 show_notices()
-if duel is not None:
+
+
+def duel_section(duel: Duel) -> None:
     render_controls(state.DUEL, prefix="duel")
     render_duel_live()
     render_sweep()
     render_duel_code(duel)
+
+
+live_section(state.DUEL, duel_section)

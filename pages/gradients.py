@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from app.engine.run import Run
 from app.ui import shell, state
 from app.ui.controls import render_controls, render_preset_buttons
 from app.ui.gradients_view import render_gradients_live
 from app.ui.i18n import t
+from app.ui.live_fragment import live_section
 from app.ui.settings import render_settings
 from app.ui.shell import show_notices
 
@@ -15,8 +17,13 @@ with st.sidebar:
     st.header(t("train.settings"))
     render_settings()
 render_preset_buttons(("vanishing", "exploding"), prefix="grad")
-run = state.RUN.get()
+state.RUN.get()  # before the notices: it may queue one
 show_notices()
-if run is not None:
+
+
+def run_section(run: Run) -> None:
     render_controls(state.RUN, prefix="grad")
     render_gradients_live()
+
+
+live_section(state.RUN, run_section)

@@ -1,6 +1,7 @@
-"""Play, Pause, Step and Reset, and a page's preset buttons. They sit outside the live fragment
-(app/ui/live_fragment.py) and act through callbacks, so a press takes effect at once, even while
-training runs. Each acts on one live slot (app/ui/live_slot.py)."""
+"""Play, Pause, Step and Reset, and a page's preset buttons. They sit outside the live fragment,
+in the page's live section (app/ui/live_fragment.py), and act through callbacks, so a press takes
+effect at once, even while training runs, and reruns the section, not the page. Each acts on one
+live slot (app/ui/live_slot.py)."""
 
 from __future__ import annotations
 
@@ -99,8 +100,9 @@ def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
 
 
 def _pressed(slot: Slot) -> None:
-    """Say that a control of ``slot`` was pressed: its answer is a full-app run, even when the
-    browser sent the press with a refresh's request as one fragment rerun (live_fragment.py)."""
+    """Say that a control of ``slot`` was pressed: its buttons are drawn again, even when the
+    browser sent the press with a refresh's request as one rerun of the live fragment alone
+    (live_fragment.py)."""
     slot.state().pressed = True
 
 
@@ -125,6 +127,8 @@ def _step(slot: Slot, count: int) -> None:
 
 
 def _reset(slot: Slot) -> None:
+    """A new object, and a notice at the top of the page: the answer is the whole page."""
     _pressed(slot)
+    slot.state().app_run = True
     slot.reset()
     state.notify("notice.reset")

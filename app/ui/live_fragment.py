@@ -1,7 +1,12 @@
 """The live region of a page: a fragment that reruns while its slot plays, trains a slice, then
 draws. Each run ends with a pacer (app/ui/live_pacer.py): the browser asks for the next run once
 this one has arrived, after the rest of the tick. How long each slice trains and how long a tick
-is follow the load of the server process (app/ui/pacing.py, app/ui/load_meter.py)."""
+is follow the load of the server process (app/ui/pacing.py, app/ui/load_meter.py).
+
+Around it, a page's live section (``live_section``): the controls, the live fragment and what reads
+the live thing, as one fragment of their own. A press (Play, Pause, Step) reruns that section
+alone rather than the whole page: with forty sessions playing, full-app runs of presses were over
+half of the server's Python time (bench/bench_load.py), the sidebar's settings a fifth of each."""
 
 from __future__ import annotations
 
@@ -18,11 +23,32 @@ from app.engine.live import Live
 from app.ui import state
 from app.ui.i18n import language_pinned
 from app.ui.live_pacer import pace
-from app.ui.live_slot import Slot
+from app.ui.live_slot import Slot, SlotState, T
 from app.ui.load_meter import beat, live_gate, playing_sessions
 from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
 
 TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
+
+
+def live_section(slot: Slot[T], body: Callable[[T], None]) -> None:
+    """The part of a page that follows ``slot``'s live thing, as a fragment: ``body`` draws its
+    controls (app/ui/controls.py), its live fragment and whatever reads the thing, given the thing
+    (nothing while it cannot be built). A control's press reruns this section, not the page; a
+    press whose answer needs the whole page (``SlotState.app_run``: Reset, a loaded run, whose
+    settings and notices are drawn outside) asks for the full-app run."""
+    record = slot.state()
+
+    @st.fragment
+    def section() -> None:
+        if record.app_run and not record.page_run:
+            st.rerun(scope="app")
+        record.pressed = False  # this run draws the controls again
+        target = slot.get()
+        if target is not None:
+            body(target)
+
+    record.app_run = False  # answered by this run
+    inside_a_larger_run(record, "page_run", section)
 
 
 def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
@@ -34,21 +60,27 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
     def fragment() -> None:
         if record.pressed and not record.full_run:
             # A press came with the pacer's request: the browser sends the widget changes of one
-            # moment as one rerun, of the fragment if one of them is in it. The press's callback
-            # has run; its buttons and the rest of the page need the full-app run.
+            # moment as one rerun, of the innermost fragment if one of them is in it. The press's
+            # callback has run; its buttons need a run of their section, which a fragment cannot
+            # ask for: the full-app run draws them (rare: the two must land together).
             st.rerun(scope="app")
         target = slot.get()
         if target is not None:
             live(slot, target, lambda: draw(target), refresh=not record.full_run)
 
-    # Run from here, the fragment is part of a full-app run (a press, a setting, a page load);
-    # its own reruns (the pacer's requests) skip this code.
-    record.full_run = True
     record.pressed = False  # answered by this run
+    # A larger run: its section's (a press) or the page's (a setting, a page load).
+    inside_a_larger_run(record, "full_run", fragment)
+
+
+def inside_a_larger_run(record: SlotState, flag: str, fragment: Callable[[], None]) -> None:
+    """Run ``fragment`` from the code around it, with ``record.<flag>`` true meanwhile: its own
+    reruns (a press's, the pacer's) skip this code, so there the flag is false."""
+    setattr(record, flag, True)
     try:
         fragment()
     finally:
-        record.full_run = False
+        setattr(record, flag, False)
 
 
 def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = True) -> None:
@@ -142,18 +174,22 @@ def steps_per_tick(seconds: float | None) -> int:
 
 
 def press_waiting() -> bool:
-    """Whether a press (a full-app rerun: Pause, a setting) waits for this run to reach Streamlit.
+    """Whether a press waits for this run to end: a full-app rerun (a setting), or a rerun of
+    another fragment than this one (a live section's: Pause, Step).
 
     A slice has no Streamlit call in it, so without asking, a press would wait for the slice to
-    end and Pause would let a few hundred more steps through. This reads Streamlit's request state
+    end and Pause would let a few hundred more steps through. A fragment's rerun never cuts the
+    run in progress short, so a section's press waits for this run whatever it asks; the pacer
+    never asks for this fragment while it runs. This reads Streamlit's request state
     (script_requests, not a public API): if that ever changes, the answer is False, as before."""
     ctx = get_script_run_ctx(suppress_warning=True)
     requests = getattr(ctx, "script_requests", None)
     try:
         if requests._state == ScriptRequestType.STOP:
             return True
-        data = requests._rerun_data
-        waiting = requests._state == ScriptRequestType.RERUN
-        return waiting and not (data.fragment_id_queue and not data.is_fragment_scoped_rerun)
+        if requests._state != ScriptRequestType.RERUN:
+            return False
+        queue = requests._rerun_data.fragment_id_queue
+        return not queue or any(fragment != ctx.current_fragment_id for fragment in queue)
     except AttributeError:
         return False

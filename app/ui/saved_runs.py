@@ -58,6 +58,9 @@ def _load_uploaded() -> None:
     file = st.session_state.get(UPLOAD_KEY)
     if file is None:
         return
+    # The uploader sits in the run's live section: the settings and notices a load changes are
+    # drawn outside it, so its answer is the whole page.
+    state.RUN.state().app_run = True
     load_saved(file.getvalue(), file.name)
 
 

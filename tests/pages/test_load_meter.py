@@ -154,3 +154,48 @@ def test_a_press_sent_with_a_refresh_is_answered_by_a_full_app_run(
     live_fragment.live_fragment(state.RUN, lambda target: None)
     refresh()
     assert runs == [False, True, False, True]  # answered: refreshes go on
+
+
+def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Play, Pause and Step rerun the page's live section (its controls and live fragment), not
+    the page; Reset (a new object, a notice at the top) and a loaded run ask for the full-app run.
+    """
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    fragments = []
+    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+
+    class Thing:
+        def train(self, steps: int) -> None:
+            pass
+
+    thing = Thing()
+    monkeypatch.setattr(live_slot.Slot, "get", lambda self: thing)
+    monkeypatch.setattr(live_slot.Slot, "reset", lambda self: None)
+    drawn = []
+
+    def app_run(scope: str) -> None:
+        assert scope == "app"
+        raise AppRunAskedError
+
+    monkeypatch.setattr(live_fragment.st, "rerun", app_run)
+    live_fragment.live_section(state.RUN, drawn.append)  # the page's run
+    assert drawn == [thing]
+    [section] = fragments
+    for press in (controls._play, controls._pause, lambda slot: controls._step(slot, 1)):
+        press(state.RUN)
+        assert state.RUN.state().pressed
+        section()  # the press's rerun: of the section alone
+        assert not state.RUN.state().pressed  # its buttons are drawn again
+    assert drawn == [thing] * 4
+    controls._reset(state.RUN)
+    with pytest.raises(AppRunAskedError):
+        section()
+    assert drawn == [thing] * 4
+    live_fragment.live_section(state.RUN, drawn.append)  # the full-app run answers it
+    section()
+    assert drawn == [thing] * 6
+    state.RUN.state().app_run = True  # as loading a saved run sets it (app/ui/saved_runs.py)
+    with pytest.raises(AppRunAskedError):
+        section()

@@ -54,13 +54,19 @@ def test_a_press_waiting_stops_the_slice_a_timer_does_not(monkeypatch: pytest.Mo
 
     class Context:
         script_requests = ScriptRequests()
+        current_fragment_id = "live"  # this run is the live fragment's
 
     monkeypatch.setattr(live_fragment, "get_script_run_ctx", lambda **_: Context)
     assert not live_fragment.press_waiting()
-    Context.script_requests.request_rerun(RerunData(fragment_id="live"))  # the timer's next run
+    Context.script_requests.request_rerun(RerunData(fragment_id="live"))  # the pacer's next run
     assert not live_fragment.press_waiting()
+    Context.script_requests.request_rerun(RerunData(fragment_id="section"))  # Pause, in its section
+    assert live_fragment.press_waiting()
     Context.script_requests = ScriptRequests()
-    Context.script_requests.request_rerun(RerunData())  # a press: a full-app rerun
+    Context.script_requests.request_rerun(RerunData(fragment_id="section"))
+    assert live_fragment.press_waiting()
+    Context.script_requests = ScriptRequests()
+    Context.script_requests.request_rerun(RerunData())  # a setting: a full-app rerun
     assert live_fragment.press_waiting()
     monkeypatch.setattr(live_fragment, "get_script_run_ctx", lambda **_: None)
     assert not live_fragment.press_waiting()  # outside a script run
