@@ -94,9 +94,11 @@ def _tail(olds: list[tuple[TypedArray | list | None, int]], new: TypedArray | li
         differ = np.flatnonzero(a[:shared].view(bits) != b[:shared].view(bits))
         keep = int(differ[0]) if len(differ) else shared
     plain = {"keep": keep, "tail": typed_array(b[keep:])}
-    # A pick costs its masks whatever it saves: not worth looking for when the values it could
-    # save are no bigger (the usual refresh: a few new points after the kept ones).
-    if b.itemsize > 4 or _b64_chars((len(b) - keep) * b.itemsize) <= _masks_chars(held):
+    # A pick costs its masks whatever it saves, and picks no more values than the shortest old
+    # array holds: not worth looking for when the values it could save are no bigger (the usual
+    # refresh: a few new points after the kept ones).
+    most = min(len(b), *(len(a) for a, _ in held))
+    if b.itemsize > 4 or _b64_chars((most - keep) * b.itemsize) <= _masks_chars(held):
         return plain
     return _pick(held, b, keep) or plain
 
@@ -123,27 +125,33 @@ def _embedding(old: np.ndarray, new: np.ndarray, rounds: int = 8) -> np.ndarray:
     """Increasing places in ``old`` of values equal, bit for bit, to the first values of ``new``
     (as many of them as found): the greedy match, which finds the longest such front.
 
-    Vectorised: each value of ``new`` takes the first equal one in ``old`` after the place its
-    predecessor took in the round before, until no place moves: two rounds when ``old``'s values
-    are distinct (a thinned curve's steps and, nearly always, its values), one more per run of a
-    repeated value (NaN gaps), at most ``rounds``, after which the front found is shorter, never
-    wrong: any strictly increasing places of equal values make a true match."""
+    Vectorised: when ``old``'s values are distinct (a thinned curve's steps and, nearly always, its
+    values) each has one place, found by one search. Else each value of ``new`` takes the first
+    equal one in ``old`` after the place its predecessor took in the round before, until no place
+    moves (a round more per run of a repeated value, NaN gaps), at most ``rounds``, after which
+    the front found may be shorter, never wrong: strictly increasing places of equal values are a
+    true match."""
     if not len(old) or not len(new):
         return np.zeros(0, dtype=np.int64)
     bits = f"u{old.itemsize}"
+    wanted = new.view(bits).astype(np.uint64)
     # (value's bits, place) as one sortable number: "the first v at or after p" is one search.
     high = np.uint64(32)
     keys = np.sort(old.view(bits).astype(np.uint64) << high | np.arange(len(old), dtype=np.uint64))
-    wanted = new.view(bits).astype(np.uint64) << high
-    floor = np.zeros(len(new), dtype=np.uint64)
-    for _ in range(rounds):
-        found = keys[np.minimum(np.searchsorted(keys, wanted | floor), len(keys) - 1)]
-        places = (found & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        moved = np.concatenate(([0], places[:-1] + 1)).astype(np.uint64)
-        if np.array_equal(moved, floor):
-            break
-        floor = moved
-    bad = found >> high != wanted >> high
+    if (np.diff(keys >> high) > 0).all():  # distinct values: each has one place, found at once
+        at = np.minimum(np.searchsorted(keys, wanted << high), len(keys) - 1)
+        found = keys[at]
+    else:
+        wanted_keys = wanted << high
+        floor, start = np.zeros(len(new), dtype=np.uint64), np.zeros(1, dtype=np.uint64)
+        for _ in range(rounds):
+            found = keys[np.minimum(np.searchsorted(keys, wanted_keys | floor), len(keys) - 1)]
+            moved = np.concatenate((start, (found[:-1] & np.uint64(0xFFFFFFFF)) + np.uint64(1)))
+            if np.array_equal(moved, floor):
+                break
+            floor = moved
+    places = (found & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    bad = found >> high != wanted
     bad[1:] |= places[1:] <= places[:-1]
     return places[: int(np.argmax(bad)) if bad.any() else len(new)]
 
