@@ -100,6 +100,12 @@ def _tail(olds: list[tuple[TypedArray | list | None, int]], new: TypedArray | li
     most = min(len(b), *(len(a) for a, _ in held))
     if b.itemsize > 4 or _b64_chars((most - keep) * b.itemsize) <= _masks_chars(held):
         return plain
+    # And only when the values it must pick are old ones: the first after the kept front and the
+    # last of the fewest worth picking (a curve whose values all moved, not thinned, has neither).
+    fewest = keep + -(-_masks_chars(held) * 3 // (4 * b.itemsize))
+    probes = b[[keep, min(fewest, len(b) - 1)]].view(bits)
+    if not all((a.view(bits) == probe).any() for a, _ in held for probe in probes):
+        return plain
     return _pick(held, b, keep) or plain
 
 
