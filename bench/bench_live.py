@@ -311,6 +311,10 @@ def traffic_rows(frames: list[bytes], window: float) -> list[tuple[str, str | No
             " messages whole: presses, or asked for after a missed one)",
         ),
         (
+            "      of which picked old points after a re-thinning",
+            f"{sizes['picked']:6d} messages",
+        ),
+        (
             "    the same charts sent whole (the baseline)",
             f"{per['whole']:6.1f} KB  (changes / whole = {per['charts'] / max(per['whole'], 1e-9):.2f})",
         ),
@@ -325,7 +329,15 @@ LIVE_CHART = "unrolled.live_chart"
 
 def wire_sizes(frames: list[bytes]) -> dict[str, int]:
     """Sum the frames' bytes by kind, and what the live charts' messages would have been whole."""
-    sizes = {"charts": 0, "whole": 0, "rest": 0, "refreshes": 0, "messages": 0, "sent_whole": 0}
+    sizes = {
+        "charts": 0,
+        "whole": 0,
+        "rest": 0,
+        "refreshes": 0,
+        "messages": 0,
+        "sent_whole": 0,
+        "picked": 0,
+    }
     held: dict[str, dict] = {}
     for frame in frames:
         message = ForwardMsg.FromString(frame)
@@ -342,6 +354,7 @@ def wire_sizes(frames: list[bytes]) -> dict[str, int]:
         sizes["charts"] += len(frame)
         sizes["messages"] += 1
         sizes["sent_whole"] += "figure" in data
+        sizes["picked"] += _picks(data)
         sizes["refreshes"] += key == "train-loss-chart"
         try:
             held[key] = apply(held.get(key, {}), data)
@@ -377,6 +390,12 @@ def _share(seconds: float, window: float) -> str:
 
 def _rest(training: float, window: float) -> str:
     return f"{window - training:6.2f} s = {(window - training) / window:4.0%}"
+
+
+def _picks(data: dict) -> bool:
+    """Whether a chart message picks held values by mask (app/ui/chart_delta.py ``_pick``)."""
+    traces = data.get("delta", {}).get("traces", [])
+    return any(part and "pick" in part for t in traces for part in t["arrays"].values())
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ function fit(host, layout) {
 }
 // A refresh sends the whole figure ({figure, version}) or what changed since the versions the
 // browser may hold ({bases, version, delta}: app/ui/chart_delta.py, whose apply() is this code's twin).
-// The growing arrays (x, y, z of one dimension) are kept decoded, so a delta appends to them.
+// The growing arrays (x, y, z of one dimension) are kept decoded, so a delta appends to them. An
+// array's part keeps the first values ({keep, tail}) or, after a thinned curve's buckets doubled,
+// picks old values by a bit mask for the version held ({pick: {version: mask}, tail}).
 const ARRAYS = ["x", "y", "z"];
 const TYPES = {
   f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
@@ -53,8 +55,22 @@ function decoded(value) {
   const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
   return new TYPES[value.dtype](bytes.buffer);
 }
-function joined(old, part) {
+function picked(old, mask, tail) {
+  if (typeof mask !== "string" || !old || !old.constructor.BYTES_PER_ELEMENT) return null;
+  const bits = Uint8Array.from(atob(mask), (c) => c.charCodeAt(0));
+  if (bits.length !== Math.ceil(old.length / 8)) return null;  // a mask for another array
+  let count = 0;
+  for (let i = 0; i < old.length; i++) count += (bits[i >> 3] >> (7 - (i & 7))) & 1;
+  const out = new old.constructor(count + tail.length);
+  let at = 0;
+  for (let i = 0; i < old.length; i++) if ((bits[i >> 3] >> (7 - (i & 7))) & 1) out[at++] = old[i];
+  out.set(tail, at);
+  return out;
+}
+// The array a part makes from the held one, or null when it cannot (then: the whole figure).
+function joined(old, part, version) {
   const tail = decoded(part.tail);
+  if (part.pick) return picked(old, part.pick[version], tail);
   if (part.keep === 0) return tail;
   const out = new old.constructor(part.keep + tail.length);
   out.set(old.subarray(0, part.keep));
@@ -70,16 +86,18 @@ function whole(figure) {
   return { data, layout: figure.layout };
 }
 function patched(held, change) {
+  let complete = true;
   const data = held.data.map((old, i) => {
     const patch = change.traces[i];
     const trace = Object.assign({}, patch.props || old);
     for (const name of ARRAYS) if (!(name in patch.arrays)) delete trace[name];
     for (const [name, part] of Object.entries(patch.arrays)) {
-      trace[name] = part === null ? old[name] : joined(old[name], part);
+      trace[name] = part === null ? old[name] : joined(old[name], part, held.version);
+      if (trace[name] === null) complete = false;
     }
     return trace;
   });
-  return { data, layout: change.layout || held.layout };
+  return complete ? { data, layout: change.layout || held.layout } : null;
 }
 const RESYNC_WAIT_MS = 1000;  // one request for the whole figure at a time, again if it got lost
 // The data arrive as JSON bytes (app/ui/static_code.py packed).
@@ -96,12 +114,13 @@ export default function (component) {
   }
   count.calls += 1;
   const held = host.unrolledFigure;
-  let figure;
+  let figure = null;
   if (data.figure) {
     figure = whole(data.figure);
   } else if (held && data.bases.includes(held.version)) {
     figure = patched(held, data.delta);
-  } else {
+  }
+  if (!figure) {
     // A message was lost (an interrupted refresh) or the chart is new: ask for the whole figure
     // (reruns the fragment once) and keep showing the one drawn.
     const now = Date.now();

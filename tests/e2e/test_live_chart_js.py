@@ -77,3 +77,51 @@ def test_the_browser_draws_exactly_the_server_figure_from_changes(page) -> None:
         assert got == json.loads(json.dumps(_lists(spec)))
     assert result["seen"][5] is None  # nothing drawn from a message it cannot apply...
     assert result["asked"] == ["resync"]  # ...it asks for the whole figure, once
+
+
+def _run(page, messages: list[dict]) -> dict:
+    page.goto("about:blank")
+    code = base64.b64encode((ROOT / "app/ui/live_chart.js").read_bytes()).decode()
+    return page.evaluate(HARNESS, {"code": code, "messages": json.loads(json.dumps(messages))})
+
+
+def _drawn(seen: dict) -> list[dict]:
+    return json.loads(json.dumps(seen).replace("NaN", "null"))
+
+
+def test_the_browser_rebuilds_a_curve_from_old_points_picked_across_a_doubling(page) -> None:
+    """Across the envelope's bucket doublings (298 and 596 points) a refresh picks the held
+    figure's old points by a bit mask (app/ui/chart_delta.py ``_pick``): the browser draws
+    exactly the server's figure, from either figure of the window; a pick without a mask for the
+    version it holds makes it ask for the whole figure."""
+    x = np.arange(1, 700)
+    loss = np.exp(-x / 300.0) + 0.01 * np.random.default_rng(3).random(len(x))
+    loss[::37] = np.nan  # gaps in the curve travel too
+    val = np.where(x % 25 == 0, loss * 1.1, np.nan)
+    lengths = (290, 297, 310, 320, 585, 594, 603, 610)
+    specs = [payload(loss_figure(x[:n], loss[:n], val[:n], LABELS)) for n in lengths]
+    messages, window = [], ()
+    for version, spec in enumerate(specs, start=1):
+        message, drawn = delta(window, spec, version)
+        messages.append({"key": "loss", "fit": False, **message})
+        window = (*window[-1:], drawn)
+    picks = [
+        i
+        for i, m in enumerate(messages)
+        if "delta" in m
+        and any(p and "pick" in p for t in m["delta"]["traces"] for p in t["arrays"].values())
+    ]
+    assert 2 in picks and 6 in picks, picks  # right after each doubling
+    sent = [messages[i] for i in (0, 1, 2, 3, 4, 6, 7)]  # misses messages[5]: 6 is for 5 and 6
+    foreign = json.loads(json.dumps(messages[6]))
+    foreign["bases"] = [7, 8]  # one it holds (8), but no mask for it
+    for trace in foreign["delta"]["traces"]:
+        for part in trace["arrays"].values():
+            if part and "pick" in part:
+                part["pick"] = {"7": next(iter(part["pick"].values()))}
+    result = _run(page, [*sent, foreign])
+    expected = [specs[i] for i in (0, 1, 2, 3, 4, 6, 7)]
+    for drawn, spec in zip(result["seen"][:-1], expected, strict=True):
+        assert drawn is not None
+        assert _drawn(drawn) == json.loads(json.dumps(_lists(spec)))
+    assert result["seen"][-1] is None and result["asked"] == ["resync"]
