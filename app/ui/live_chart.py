@@ -141,8 +141,8 @@ def _template_colorway() -> tuple[str, ...]:
 def _json(value: Any) -> Any:
     """``value`` as JSON data: numpy arrays of numbers as plotly typed arrays (single precision for
     floats), numpy scalars as numbers, NaN and infinities as null (as plotly writes them)."""
-    if isinstance(value, dict) and value.get("dtype") == "f8" and "bdata" in value:
-        return _single_precision(value)  # a validated figure's typed array of doubles
+    if isinstance(value, dict) and value.get("dtype") in ("f4", "f8") and "bdata" in value:
+        return _single_precision(value)  # a validated figure's typed array
     if isinstance(value, dict):
         return {key: _json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -158,11 +158,22 @@ def _json(value: Any) -> Any:
 
 def _typed_array(array: np.ndarray) -> Any:
     if array.dtype.kind == "f":
-        return typed_array(array.astype("<f4"))
+        single = array.astype("<f4")
+        # Whole numbers under 65,536 (training steps, counts) in half the bytes: the steps of a
+        # curve are half its points, and a refresh sends its new points.
+        if single.size and _small_whole(single):
+            return typed_array(single.astype("<u2"))
+        return typed_array(single)
     if array.dtype.kind in "iu" and (not array.size or np.abs(array).max() < 2**31):
         return typed_array(array.astype("<i4"))
     return _json(array.tolist())
 
 
+def _small_whole(values: np.ndarray) -> bool:
+    """Whether every one of ``values`` is a whole number from 0 to 65,535 (NaN is not)."""
+    with np.errstate(invalid="ignore"):
+        return bool(np.all((values >= 0) & (values <= 65535) & (values == np.floor(values))))
+
+
 def _single_precision(array: dict) -> dict:
-    return {**array, **typed_array(values_of(array).astype("<f4"))}
+    return {**array, **_typed_array(values_of(array))}
