@@ -119,7 +119,7 @@ def payload(fig: go.Figure | dict) -> dict:
     ``fig`` is a plotly figure, or a live refresh's plain dicts (app/charts/style.py PlainFigure),
     sent as they are. Arrays of numbers travel as plotly's typed arrays, in single precision:
     half the bytes, and seven significant digits are more than a chart a few hundred pixels high
-    can show (a loss of 1e-15 still fits a float32)."""
+    can show (a loss of 1e-15 still fits a float32); whole numbers under 65,536 in two bytes."""
     if isinstance(fig, dict):
         data, layout = fig["data"], dict(fig["layout"])
         colorway = _template_colorway()
