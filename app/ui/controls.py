@@ -78,7 +78,8 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         value=state.speed(),
         key=f"{prefix}-speed",
         format_func=lambda v: t("controls.speed_full") if v == 0 else number(v, ","),
-        on_change=lambda: state.set_speed(st.session_state[f"{prefix}-speed"]),
+        on_change=_speed,
+        args=(slot, f"{prefix}-speed"),
         help=t("controls.speed_help"),
         width=SPEED_WIDTH,
     )
@@ -124,6 +125,12 @@ def _step(slot: Slot, count: int) -> None:
     slot.set_playing(False)
     if target is not None:
         target.train(steps=count)
+
+
+def _speed(slot: Slot, key: str) -> None:
+    """The speed is kept in the page's link, written outside the live section: the whole page."""
+    slot.state().app_run = True
+    state.set_speed(st.session_state[key])
 
 
 def _reset(slot: Slot) -> None:

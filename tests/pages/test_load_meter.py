@@ -199,3 +199,9 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
     state.RUN.state().app_run = True  # as loading a saved run sets it (app/ui/saved_runs.py)
     with pytest.raises(AppRunAskedError):
         section()
+    live_fragment.live_section(state.RUN, drawn.append)
+    live_slot.st.session_state["train-speed"] = state.SPEEDS[1]
+    controls._speed(state.RUN, "train-speed")  # the speed is in the link, drawn outside
+    with pytest.raises(AppRunAskedError):
+        section()
+    assert state.speed() == state.SPEEDS[1]
