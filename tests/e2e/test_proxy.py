@@ -1,7 +1,8 @@
 """deploy/nginx.conf for real: two app replicas behind nginx, and every session stays on its own replica.
 
-Both replicas and nginx listen on free loopback ports; nginx runs as the current user with the deploy
-config, its ports templated in and every path (pid, logs, temp files) inside a temporary prefix.
+Both replicas (the worker's own app server and one more) and nginx listen on free loopback ports;
+nginx runs as the current user with the deploy config, its ports templated in and every path (pid,
+logs, temp files) inside a temporary prefix.
 Without nginx (Debian's `nginx`) the test is skipped locally but fails under CI, like the browser tests.
 """
 
@@ -16,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -49,12 +51,14 @@ class Proxy:
 
 
 @pytest.fixture(scope="module")
-def proxy(browser) -> Iterator[Proxy]:
-    """Two replicas (started together, so they warm up in parallel) and nginx in front of them."""
+def proxy(browser, request: pytest.FixtureRequest) -> Iterator[Proxy]:
+    """nginx in front of two replicas: the worker's own app server (`app_url`, already warm when
+    a browser group ran before on this worker) and one more started here, so a second replica is
+    started and warmed rather than two."""
     if not NGINX.exists():
         _unavailable(f"{NGINX} not found: install Debian's nginx to run the reverse-proxy test")
-    ports = [free_port() for _ in range(3)]
-    replicas = tuple(f"127.0.0.1:{port}" for port in ports[:2])
+    ports = [free_port() for _ in range(2)]
+    second = f"127.0.0.1:{ports[0]}"
     with (
         tempfile.TemporaryDirectory(prefix="unrolled-proxy-") as tmp,
         contextlib.ExitStack() as stop,
@@ -62,19 +66,18 @@ def proxy(browser) -> Iterator[Proxy]:
         prefix = Path(tmp)
         processes: list[subprocess.Popen] = []
         stop.callback(stop_all, processes)
-        servers = []
-        for replica in replicas:
-            log = prefix / f"streamlit-{replica.replace(':', '-')}.log"
-            server = start_app(int(replica.rsplit(":", 1)[1]), log)
-            processes.append(server)
-            servers.append((replica, server, log))
-        nginx = start_nginx(prefix, ports[2], replicas)
+        log = prefix / f"streamlit-{second.replace(':', '-')}.log"
+        server = start_app(ports[0], log)
+        processes.append(server)
+        # Asked for only now: on a worker whose server is not up yet, both start at once.
+        first = urlsplit(request.getfixturevalue("app_url")).netloc
+        replicas = (first, second)
+        nginx = start_nginx(prefix, ports[1], replicas)
         processes.append(nginx)
         error_log = prefix / "error.log"
-        for replica, server, log in servers:
-            wait_healthy(f"http://{replica}", server, log, SERVER_START_SECONDS)
-        warm_replicas(browser, replicas)
-        url = f"http://127.0.0.1:{ports[2]}"
+        wait_healthy(f"http://{second}", server, log, SERVER_START_SECONDS)
+        warm_replicas(browser, (second,))
+        url = f"http://127.0.0.1:{ports[1]}"
         wait_healthy(url, nginx, error_log, 10)
         yield Proxy(url, replicas, prefix / "access.log")
 

@@ -19,6 +19,14 @@ def upload(page: Page, key: str, path: Path) -> None:
     page.locator(f".st-key-{key} input[type=file]").set_input_files(str(path))
 
 
+def refused(page: Page, message: str) -> None:
+    """Wait until ``message`` is shown and the run that shows it has finished: it is drawn near
+    the top while the rest of the page still runs, and a file chosen during that run can be lost
+    (the next one's upload then never reaches the app, as seen under load)."""
+    expect(page.get_by_text(message)).to_be_visible()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+
+
 def test_csv_upload_trains_and_bad_files_get_a_message(
     page: Page, app_url: str, tmp_path: Path, console_errors: list[str]
 ) -> None:
@@ -29,7 +37,7 @@ def test_csv_upload_trains_and_bad_files_get_a_message(
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     upload(page, "train-upload", binary)
-    expect(page.get_by_text("This is not a text file")).to_be_visible()
+    refused(page, "This is not a text file")
     good = tmp_path / "temperaturas.csv"
     days = np.arange(200)
     rows = [
@@ -66,7 +74,7 @@ def test_saved_run_round_trip_and_refusal(
     fake = tmp_path / "not-a-run.pt"
     fake.write_text("print('hello')")
     upload(second, "train-load-run", fake)
-    expect(second.get_by_text("This is not a run saved by Unrolled")).to_be_visible()
+    refused(second, "This is not a run saved by Unrolled")
     expect(second.locator(STEPS_METRIC)).to_have_text("0")  # nothing changed
     upload(second, "train-load-run", saved)
     expect(second.locator(STEPS_METRIC)).to_have_text("10")
