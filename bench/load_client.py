@@ -86,7 +86,6 @@ class Tab:
         self.timer_interval: float | None = None  # the wait the last pacer (or auto_rerun) asked
         self._ws: ClientConnection | None = None
         self._page_hash = ""
-        self._full_runs = 0  # full-app runs started (each new_session that names no fragment)
         self._button_runs = 0  # runs started that draw the buttons (full-app or their fragment's)
         self._first_metric_pending = False
         self._fragment_run: FragmentRun | None = None  # the fragment run being received
@@ -206,7 +205,6 @@ class Tab:
                 self._fragment_run = FragmentRun(now)
                 self.fragment_runs.append(self._fragment_run)
             else:  # a full-app run: the browser drops its timers
-                self._full_runs += 1
                 self._cancel_timers(list(self._timers))
             if not fragments or fragments & {f for _, f in self.buttons.values()}:
                 self._button_runs += 1

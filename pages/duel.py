@@ -5,7 +5,6 @@ import streamlit as st
 from app.engine.duel import Duel
 from app.ui import shell, state
 from app.ui.code_export import render_duel_code
-from app.ui.controls import render_controls
 from app.ui.duel_view import intro, render_duel_live, render_duel_settings, render_sweep
 from app.ui.i18n import t
 from app.ui.live_fragment import live_section
@@ -21,10 +20,9 @@ show_notices()
 
 
 def duel_section(duel: Duel) -> None:
-    render_controls(state.DUEL, prefix="duel")
     render_duel_live()
     render_sweep()
     render_duel_code(duel)
 
 
-live_section(state.DUEL, duel_section)
+live_section(state.DUEL, "duel", duel_section)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app.engine.run import Run
 from app.ui import shell, state
-from app.ui.controls import render_controls, render_preset_buttons
+from app.ui.controls import render_preset_buttons
 from app.ui.gradients_view import render_gradients_live
 from app.ui.i18n import t
 from app.ui.live_fragment import live_section
@@ -22,8 +22,7 @@ show_notices()
 
 
 def run_section(run: Run) -> None:
-    render_controls(state.RUN, prefix="grad")
     render_gradients_live()
 
 
-live_section(state.RUN, run_section)
+live_section(state.RUN, "grad", run_section)

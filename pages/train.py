@@ -5,7 +5,6 @@ import streamlit as st
 from app.engine.run import Run
 from app.ui import shell, state
 from app.ui.code_export import render_run_code
-from app.ui.controls import render_controls
 from app.ui.i18n import t
 from app.ui.live_fragment import live_section
 from app.ui.saved_runs import render_save_load
@@ -22,7 +21,6 @@ shell.show_notices()
 
 
 def run_section(run: Run) -> None:
-    render_controls(state.RUN)
     render_live(run)
     # Under the charts it reads (the fragment reads its value): the room's screen goes to the charts.
     st.toggle(t("chart.log_scale"), value=True, key="train-log-scale")
@@ -30,4 +28,4 @@ def run_section(run: Run) -> None:
     render_run_code(run)
 
 
-live_section(state.RUN, run_section)
+live_section(state.RUN, "train", run_section)

@@ -73,9 +73,10 @@ class Sent:
 def live_chart(fig: go.Figure | dict, key: str) -> None:
     """Draw ``fig`` (in the session's language) under ``key``, updating the chart already there.
 
-    A refresh of the live fragment sends only what changed since the last figures sent (app/ui/chart_delta.py);
-    a full-app run (a page load, a press, a setting) sends the whole figure, and so do the next
-    refreshes after the browser says it holds another version. In presentation mode the browser
+    A rerun of fragments (a refresh, a press in its live section) sends only what changed since
+    the last figures sent (app/ui/chart_delta.py); a full-app run (a page load, a setting) sends
+    the whole figure, and so do the next refreshes after the browser says it holds another
+    version. In presentation mode the browser
     fits the chart's height to the screen (live_chart.js)."""
     figure = localised(fig)
     fit = state.presentation()

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.charts.style import plain_figures
 from app.engine.live import Live
 from app.ui import state
+from app.ui.controls import render_controls
 from app.ui.i18n import language_pinned
 from app.ui.live_pacer import pace
 from app.ui.live_slot import Slot, SlotState, T
@@ -30,21 +31,23 @@ from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
 TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
 
 
-def live_section(slot: Slot[T], body: Callable[[T], None]) -> None:
-    """The part of a page that follows ``slot``'s live thing, as a fragment: ``body`` draws its
-    controls (app/ui/controls.py), its live fragment and whatever reads the thing, given the thing
-    (nothing while it cannot be built). A control's press reruns this section, not the page; a
-    press whose answer needs the whole page (``SlotState.app_run``: Reset, a loaded run, whose
-    settings and notices are drawn outside) asks for the full-app run."""
+def live_section(slot: Slot[T], prefix: str, body: Callable[[T], None]) -> None:
+    """The part of a page that follows ``slot``'s live thing, as a fragment: its controls
+    (app/ui/controls.py, keys named by ``prefix``), then ``body``, which draws its live fragment and
+    whatever reads the thing, given the thing (nothing while it cannot be built). A control's press
+    reruns this section, not the page; a press whose answer needs the whole page
+    (``SlotState.app_run``: Reset, a loaded run, the speed, whose notices, settings and link are
+    drawn outside) asks for the full-app run."""
     record = slot.state()
 
     @st.fragment
     def section() -> None:
         if record.app_run and not record.page_run:
             st.rerun(scope="app")
-        record.pressed = False  # this run draws the controls again
         target = slot.get()
         if target is not None:
+            render_controls(slot, prefix)
+            record.pressed = False  # their buttons drawn again
             body(target)
 
     record.app_run = False  # answered by this run
@@ -58,7 +61,7 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
 
     @st.fragment
     def fragment() -> None:
-        if record.pressed and not record.full_run:
+        if record.pressed and not record.inside_run:
             # A press came with the pacer's request: the browser sends the widget changes of one
             # moment as one rerun, of the innermost fragment if one of them is in it. The press's
             # callback has run; its buttons need a run of their section, which a fragment cannot
@@ -66,11 +69,11 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
             st.rerun(scope="app")
         target = slot.get()
         if target is not None:
-            live(slot, target, lambda: draw(target), refresh=not record.full_run)
+            live(slot, target, lambda: draw(target), refresh=not record.inside_run)
 
     record.pressed = False  # answered by this run
     # A larger run: its section's (a press) or the page's (a setting, a page load).
-    inside_a_larger_run(record, "full_run", fragment)
+    inside_a_larger_run(record, "inside_run", fragment)
 
 
 def inside_a_larger_run(record: SlotState, flag: str, fragment: Callable[[], None]) -> None:
@@ -88,9 +91,10 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
     pacer), timing the drawing in CPU seconds of this thread (waiting for other sessions' threads
     is not drawing).
 
-    A refresh (the pacer's request) trains its slice of the tick. A full-app run (a press: Play,
-    a setting changed while playing) trains only MIN_SLICE, so the press is answered at once and
-    still shows the run moving rather than waiting a whole tick for the next refresh."""
+    A refresh (the pacer's request) trains its slice of the tick. A larger run (its section's: a
+    press, Play; the page's: a setting changed while playing) trains only MIN_SLICE, so the press is
+    answered at once and still shows the run moving rather than waiting a whole tick for the next
+    refresh."""
     started = time.perf_counter()
     record = slot.state()
     if record.playing:
@@ -123,7 +127,7 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
 def taking_turns(refresh: bool) -> Iterator[None]:
     """A refresh takes its turn with the process's other live runs (load_meter.live_gate).
 
-    A press's run (a full-app run) does not queue behind a hall's refreshes: presses are few and
+    A press's run (its section's or the page's) does not queue behind a hall's refreshes: presses are few and
     someone waits for each. Nor does a refresh of a session whose press is waiting: it stops
     waiting, trains nothing (the slice asks press_waiting) and its first element gives way to the
     press's run, instead of holding the press back for a turn of every other session."""

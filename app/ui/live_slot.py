@@ -31,7 +31,7 @@ class SlotState:
     thing: Any = None  # the live object, built on first use; None until then or while it cannot be
     playing: bool = False
     draw_cost: float = FIRST_DRAWING_COST  # smoothed CPU seconds of drawing one refresh
-    full_run: bool = False  # the live fragment runs inside a larger run (not its own rerun)
+    inside_run: bool = False  # the live fragment runs inside a larger run (not its own rerun)
     pressed: bool = False  # a control was pressed since its section last ran (live_fragment.py)
     page_run: bool = False  # the live section runs as part of a full-app run (not its own rerun)
     app_run: bool = False  # a press whose answer is a full-app run (Reset, a run loaded)

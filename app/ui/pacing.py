@@ -5,9 +5,10 @@ While playing, the browser asks for the next fragment run once a run has arrived
 the tick (app/ui/live_pacer.py), so each run trains only for what the tick leaves after drawing.
 
 One process runs all its sessions' Python on one core (the GIL). The refreshes of all its playing
-sessions together may use LIVE_SHARE of that core; the rest stays free so that a press (a full-app
-run) is answered at once. With more sessions the tick stretches: first so that training keeps
-TRAIN_SHARE of the core while refreshes still come once a second, then as far as drawing needs,
+sessions together may use LIVE_SHARE of that core; the rest stays free so that a press (a run of
+its live section, or of the page) is answered at once. With more sessions the tick stretches:
+first so that training keeps TRAIN_SHARE of the core while refreshes still come once a second,
+then as far as drawing needs,
 each refresh still training at least MIN_SLICE. A lone session gets the whole core
 (bench/bench_load.py measures all of this)."""
 

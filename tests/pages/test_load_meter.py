@@ -180,26 +180,30 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
         raise AppRunAskedError
 
     monkeypatch.setattr(live_fragment.st, "rerun", app_run)
-    live_fragment.live_section(state.RUN, drawn.append)  # the page's run
-    assert drawn == [thing]
+    controls_drawn = []
+    monkeypatch.setattr(
+        live_fragment, "render_controls", lambda slot, prefix: controls_drawn.append(prefix)
+    )
+    live_fragment.live_section(state.RUN, "train", drawn.append)  # the page's run
+    assert drawn == [thing] and controls_drawn == ["train"]
     [section] = fragments
     for press in (controls._play, controls._pause, lambda slot: controls._step(slot, 1)):
         press(state.RUN)
         assert state.RUN.state().pressed
         section()  # the press's rerun: of the section alone
         assert not state.RUN.state().pressed  # its buttons are drawn again
-    assert drawn == [thing] * 4
+    assert drawn == [thing] * 4 and controls_drawn == ["train"] * 4  # each with its controls
     controls._reset(state.RUN)
     with pytest.raises(AppRunAskedError):
         section()
     assert drawn == [thing] * 4
-    live_fragment.live_section(state.RUN, drawn.append)  # the full-app run answers it
+    live_fragment.live_section(state.RUN, "train", drawn.append)  # the full-app run answers it
     section()
     assert drawn == [thing] * 6
     state.RUN.state().app_run = True  # as loading a saved run sets it (app/ui/saved_runs.py)
     with pytest.raises(AppRunAskedError):
         section()
-    live_fragment.live_section(state.RUN, drawn.append)
+    live_fragment.live_section(state.RUN, "train", drawn.append)
     live_slot.st.session_state["train-speed"] = state.SPEEDS[1]
     controls._speed(state.RUN, "train-speed")  # the speed is in the link, drawn outside
     with pytest.raises(AppRunAskedError):
