@@ -32,7 +32,7 @@ BROWSER_GROUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 # Handed out before everything else, longest first: one group starts on each worker, then the
-# proxy test (98 s: nginx and a second replica beside the worker's server) goes to whichever
+# proxy test (about 40 s: nginx and a second replica beside the worker's server) goes to whichever
 # finishes first, and the remaining files fill in after them in collection order.
 FIRST_UNITS = (*BROWSER_GROUPS, "tests/e2e/test_proxy.py")
 _GROUP_OF = {path: group for group, paths in BROWSER_GROUPS.items() for path in paths}

@@ -56,13 +56,15 @@ def app_url(browser) -> Iterator[str]:
 
 
 def warm(browser, url: str) -> None:
-    """Open the training page once and wait until its script has run."""
+    """Open the training page once (straight to the server) and wait until its script has run
+    and its charts are drawn: a server's first page imports torch and plotly."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(f"{url}/train")
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=WARM_MS)
         expect(page.locator(".st-key-cfg-hidden-size input")).to_be_visible(timeout=WARM_MS)
+        expect(page.locator(PLOTLY).first).to_be_visible(timeout=WARM_MS)
     finally:
         context.close()
 

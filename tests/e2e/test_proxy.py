@@ -29,11 +29,11 @@ from tests.e2e.conftest import (
     PLOTLY,
     SERVER_START_SECONDS,
     STEPS_METRIC,
-    WARM_MS,
     _unavailable,
     free_port,
     start_app,
     wait_healthy,
+    warm,
 )
 from tests.e2e.test_pages import LIVE_MS, TRAIN_CHARTS, button
 
@@ -76,25 +76,10 @@ def proxy(browser, request: pytest.FixtureRequest) -> Iterator[Proxy]:
         processes.append(nginx)
         error_log = prefix / "error.log"
         wait_healthy(f"http://{second}", server, log, SERVER_START_SECONDS)
-        warm_replicas(browser, (second,))
+        warm(browser, f"http://{second}")  # nginx neither counts nor logs this page
         url = f"http://127.0.0.1:{ports[1]}"
         wait_healthy(url, nginx, error_log, 10)
         yield Proxy(url, replicas, prefix / "access.log")
-
-
-def warm_replicas(browser, replicas: tuple[str, ...]) -> None:
-    """Open the training page on every replica at once, straight to it (nginx neither counts nor
-    logs these): a replica's first page imports torch and plotly, so the timed checks find both ready."""
-    context = browser.new_context()
-    try:
-        pages = [context.new_page() for _ in replicas]
-        for page, replica in zip(pages, replicas, strict=True):
-            page.goto(f"http://{replica}/train", wait_until="commit")
-        for page in pages:
-            expect(page.locator(APP_IDLE)).to_have_count(1, timeout=WARM_MS)
-            expect(page.locator(PLOTLY).first).to_be_visible(timeout=WARM_MS)
-    finally:
-        context.close()
 
 
 def test_a_new_browser_is_pinned_by_cookie_to_a_replica(proxy: Proxy) -> None:
