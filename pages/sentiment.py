@@ -3,9 +3,10 @@ scores, reading a review word by word, probe sentences, class imbalance, word ve
 
 import streamlit as st
 
+from app.engine.sentiment.run import SentimentRun
 from app.ui import shell, state
-from app.ui.controls import render_controls
 from app.ui.i18n import t
+from app.ui.live_fragment import live_section
 from app.ui.sentiment_data import shared_vectors
 from app.ui.sentiment_inside import render_imbalance, render_probes, render_reading, render_vectors
 from app.ui.sentiment_link import read_sentiment_link, write_sentiment_link
@@ -22,14 +23,14 @@ with st.sidebar:
 write_sentiment_link()
 run = state.SENTIMENT.get()  # before the notices: it may queue one
 show_notices()
-if run is not None:
-    # On a projector the live training comes first, so its charts are on screen without scrolling;
-    # "from text to tensors" follows it.
-    tensors_first = not state.presentation()
-    if tensors_first:
-        render_tensors(run.corpus, run.config.max_len)
-    st.subheader(t("sentiment.training"))
-    render_controls(state.SENTIMENT, prefix="sentiment")
+# On a projector the live training comes first, so its charts are on screen without scrolling;
+# "from text to tensors" follows it.
+tensors_first = not state.presentation()
+
+
+def sentiment_section(run: SentimentRun) -> None:
+    """Under the controls: the live training, then what reads the live model (a press reruns this,
+    not the page)."""
     render_live()
     if not tensors_first:
         render_tensors(run.corpus, run.config.max_len)
@@ -53,3 +54,10 @@ if run is not None:
         with words:
             render_vectors(vectors)
             render_word_map(run)
+
+
+if run is not None:
+    if tensors_first:
+        render_tensors(run.corpus, run.config.max_len)
+    st.subheader(t("sentiment.training"))
+    live_section(state.SENTIMENT, "sentiment", sentiment_section)

@@ -4,9 +4,10 @@ similar words together, and both levels are measured on the same held-out charac
 
 import streamlit as st
 
+from app.engine.text.run import TextRun
 from app.ui import shell, state
-from app.ui.controls import render_controls
 from app.ui.i18n import t
+from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.text_inside import render_held_out, render_units
 from app.ui.text_view import (
@@ -51,32 +52,36 @@ def characters() -> None:
     )
     run = state.TEXT.get() if choice == "live" else None  # before the notices: it may queue one
     show_notices()
-    subject = None
     if choice == "pretrained" and shipped is not None:
         checkpoint, corpus = shipped
         st.caption(
             t("text.pretrained_info", hidden=checkpoint.config.hidden_size, **checkpoint.info)
         )
-        subject = Subject(checkpoint.model, corpus)
-        title = t("text.corpus_python")
+        render_tabs(Subject(checkpoint.model, corpus), t("text.corpus_python"))
     elif run is not None:
-        render_controls(state.TEXT, prefix="text")
-        render_text_live()
-        subject = Subject(run.model, run.corpus, run)
-        title = t(f"text.corpus_{run.config.corpus}")
-        st.caption(t("text.inside_step", step=run.step))
-    if subject is not None:
-        with subject.reading():
-            render_corpus_summary(subject.corpus, title)
-            write, units, held_out = st.tabs(
-                [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
-            )
-            with write:
-                render_write(subject)
-            with units:
-                render_units(subject)
-            with held_out:
-                render_held_out(subject)
+        live_section(state.TEXT, "text", live_model)
+
+
+def live_model(run: TextRun) -> None:
+    """Under the controls: the live model training, then the tabs that read it (a press reruns
+    this, not the page)."""
+    render_text_live()
+    st.caption(t("text.inside_step", step=run.step))
+    render_tabs(Subject(run.model, run.corpus, run), t(f"text.corpus_{run.config.corpus}"))
+
+
+def render_tabs(subject: Subject, title: str) -> None:
+    with subject.reading():
+        render_corpus_summary(subject.corpus, title)
+        write, units, held_out = st.tabs(
+            [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+        )
+        with write:
+            render_write(subject)
+        with units:
+            render_units(subject)
+        with held_out:
+            render_held_out(subject)
 
 
 if level == "words":

@@ -17,10 +17,9 @@ from app.engine.keras_example import KerasExample, lesson_data, measure
 from app.engine.optimiser_race import OptimiserRace
 from app.engine.order import OrderDemo
 from app.ui import state
-from app.ui.controls import render_controls
 from app.ui.i18n import number, t
 from app.ui.live_chart import live_chart
-from app.ui.live_fragment import live_fragment
+from app.ui.live_fragment import live_fragment, live_section
 
 # Curve colours from the shared palette (app/charts/style.py COLORS), by what each curve is.
 ORDER_COLOURS = {"average": "val", "rnn": "rnn"}
@@ -30,10 +29,7 @@ RACE_RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
 
 
 def render_order_demo() -> None:
-    if state.ORDER.get() is None:
-        return
-    render_controls(state.ORDER, prefix="order")
-    live_fragment(state.ORDER, _draw_order)
+    live_section(state.ORDER, "order", lambda _: live_fragment(state.ORDER, _draw_order))
 
 
 def render_keras_example() -> None:
@@ -44,13 +40,17 @@ def render_keras_example() -> None:
         _keras_heading()
     if state.KERAS.get() is None:
         return
-    render_controls(state.KERAS, prefix="keras")
+    live_section(state.KERAS, "keras", lambda _: _keras_live(chart_first))
+    st.markdown(t("lesson.keras.why"))
+    st.caption(t("lesson.keras.data_note"))
+
+
+def _keras_live(chart_first: bool) -> None:
+    """The live part and the words that say what it measured (a press reruns them)."""
     live_fragment(state.KERAS, _draw_keras)
     if chart_first:
         _keras_heading()
     st.markdown(_measured_text())
-    st.markdown(t("lesson.keras.why"))
-    st.caption(t("lesson.keras.data_note"))
 
 
 def render_optimiser_race() -> None:
@@ -58,9 +58,10 @@ def render_optimiser_race() -> None:
     if not chart_first:
         _race_heading()
         render_race_rate()
-    if state.RACE.get() is None:
-        return
-    render_controls(state.RACE, prefix="race")
+    live_section(state.RACE, "race", lambda _: _race_live(chart_first))
+
+
+def _race_live(chart_first: bool) -> None:
     live_fragment(state.RACE, _draw_race)
     if chart_first:
         _race_heading()

@@ -107,6 +107,12 @@ def keep_in_link(name: str, value: str) -> None:
     st.session_state.setdefault(_PAGE_PARAMS, {})[name] = value
 
 
+def forget_kept() -> None:
+    """Drop what a run that writes no link (a live section's own) asked to keep: were it kept, the
+    next full-app run would write a value its widget may have changed since."""
+    st.session_state.pop(_PAGE_PARAMS, None)
+
+
 def _speed(text: str) -> int:
     """A link's speed in steps per second (0, full speed, for anything not offered)."""
     return int(text) if text.isdigit() and int(text) in state.SPEEDS else 0

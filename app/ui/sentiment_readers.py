@@ -11,6 +11,7 @@ from app.engine.problems import InputError
 from app.engine.sentiment.pretrained import PretrainedReviews
 from app.engine.sentiment.run import SentimentRun
 from app.engine.sentiment.tokens import Vocabulary
+from app.ui import state
 from app.ui.i18n import describe, number, t
 from app.ui.query import keep_in_link
 from app.ui.sentiment_data import shared_pretrained
@@ -72,6 +73,7 @@ def choose_reader(run: SentimentRun) -> Reader:
         t("sent2.reader"),
         READERS,
         key=READER_KEY,
+        on_change=_write_link,
         horizontal=True,
         format_func=lambda r: t(f"sent2.reader_{r}"),
     )
@@ -81,6 +83,12 @@ def choose_reader(run: SentimentRun) -> Reader:
         return live_reader(run)
     st.caption(pretrained_caption(shipped))
     return pretrained_reader(shipped, run.config.max_len)
+
+
+def _write_link() -> None:
+    """The choice is kept in the link, which only the full-app run writes: the radio sits in the
+    page's live section (app/ui/live_fragment.py), so its answer is the whole page."""
+    state.SENTIMENT.state().app_run = True
 
 
 def pretrained_caption(shipped: PretrainedReviews) -> str:

@@ -3,14 +3,13 @@ and the tabs that write, compare the two levels and look at the embedding."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from app.engine.words.run import WordRun
 from app.ui import state
-from app.ui.controls import render_controls
 from app.ui.i18n import number, t
+from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.words_inside import render_embedding, render_levels
 from app.ui.words_view import WordSubject, render_corpus_summary, render_words_live
@@ -29,7 +28,6 @@ def render_words_page(choice_box: DeltaGenerator | None = None) -> None:
     )
     run = state.WORDS.get() if choice == "live" else None  # before the notices: it may queue one
     show_notices()
-    subject = None
     if choice == "pretrained" and shipped is not None:
         checkpoint, corpus = shipped
         info = checkpoint.info
@@ -44,23 +42,29 @@ def render_words_page(choice_box: DeltaGenerator | None = None) -> None:
                 char_bits=number(float(info.get("char_bits_per_char", 0)), ".2f"),
             )
         )
-        subject = WordSubject(checkpoint.model, corpus)
+        render_tabs(WordSubject(checkpoint.model, corpus))
     elif run is not None:
-        render_controls(state.WORDS, prefix="words")
-        render_words_live()
-        subject = WordSubject(run.model, run.corpus, run)
-        st.caption(t("text.inside_step", step=run.step))
-    if subject is None:
-        return
+        live_section(state.WORDS, "words", live_model)
+
+
+def live_model(run: WordRun) -> None:
+    """Under the controls: the live word model training, then the tabs that read it (a press
+    reruns this, not the page)."""
+    render_words_live()
+    st.caption(t("text.inside_step", step=run.step))
     # Hold the live model while reading it: the fragment's thread may be training it.
-    with subject.run.lock if subject.run is not None else nullcontext():
-        render_corpus_summary(subject.corpus)
-        write, levels, embedding = st.tabs(
-            [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")]
-        )
-        with write:
-            render_write(subject)
-        with levels:
-            render_levels(subject)
-        with embedding:
-            render_embedding(subject)
+    with run.lock:
+        render_tabs(WordSubject(run.model, run.corpus, run))
+
+
+def render_tabs(subject: WordSubject) -> None:
+    render_corpus_summary(subject.corpus)
+    write, levels, embedding = st.tabs(
+        [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")]
+    )
+    with write:
+        render_write(subject)
+    with levels:
+        render_levels(subject)
+    with embedding:
+        render_embedding(subject)

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy  # noqa: F401  (re-exported)
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
@@ -29,6 +31,48 @@ EXCEPTION = '[data-testid="stException"]'
 PLOTLY = ".js-plotly-plot"
 METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'
 STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step counter comes first
+
+
+class PressLog:
+    """What a page's websocket carries: each press sent (its widget key and the fragment the
+    request names, empty for a full-app rerun) and, for each run started, whether it was a
+    full-app run. Attach it before the page loads."""
+
+    def __init__(self, page: Page) -> None:
+        self.asked: list[tuple[str, str]] = []
+        self.runs: list[bool] = []
+        page.on(
+            "websocket",
+            lambda ws: (ws.on("framesent", self._sent), ws.on("framereceived", self._received)),
+        )
+
+    def _sent(self, frame: bytes | str) -> None:
+        message = BackMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
+        if message.WhichOneof("type") == "rerun_script":
+            rerun = message.rerun_script
+            for widget in rerun.widget_states.widgets:
+                if widget.WhichOneof("value") == "trigger_value":
+                    self.asked.append((widget.id.split("-", 2)[-1], rerun.fragment_id))
+
+    def _received(self, frame: bytes | str) -> None:
+        message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
+        if message.WhichOneof("type") == "new_session":
+            self.runs.append(not message.metadata.run.fragment_ids)
+
+    def press_in_section(
+        self, page: Page, key: str, shown: str, timeout: float = TIMEOUT_MS
+    ) -> None:
+        """Press ``key``, wait for ``shown`` (a button's key) and the end of the run, and check the
+        press was sent as a rerun of its live section and answered without a full-app run."""
+        before = len(self.runs)
+        # A button with help also renders a hidden copy of itself: the visible one.
+        page.locator(f".st-key-{key} button").filter(visible=True).click()
+        expect(page.locator(f".st-key-{shown} button").filter(visible=True)).to_be_visible(
+            timeout=timeout
+        )
+        expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
+        assert self.asked[-1][0] == key and self.asked[-1][1], f"{key} was sent as a full-app rerun"
+        assert not any(self.runs[before:]), f"{key} was answered by a full-app run"
 
 
 def _unavailable(reason: str) -> None:

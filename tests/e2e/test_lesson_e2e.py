@@ -8,11 +8,13 @@ from playwright.sync_api import Page, expect
 
 from app.ui.i18n import catalog
 from app.ui.lesson_path import ORDER
-from tests.e2e.conftest import APP_IDLE, EXCEPTION
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, PressLog
 from tests.e2e.test_pages import button
 
 pytestmark = pytest.mark.e2e
 HEADER = '[data-testid="stMain"] h2'
+# The sections with a live demonstration, and its controls' prefix (app/ui/lesson_live.py).
+LIVE = {"order": "order", "examples": "keras", "next": "race"}
 FIRST_LOAD_MS = 90_000  # the first lesson page of a fresh server imports torch and plotly
 
 
@@ -20,16 +22,24 @@ def idle(page: Page) -> None:
     expect(page.locator(APP_IDLE)).to_have_count(1)
 
 
+def press_step(page: Page, log: PressLog, section: str) -> None:
+    """A live demonstration's Step reruns its section alone, not the lesson page."""
+    if section in LIVE:
+        log.press_in_section(page, f"{LIVE[section]}-step", f"{LIVE[section]}-play")
+
+
 @pytest.mark.parametrize("language", ["en", "pt"])
 def test_every_section_renders_in_both_languages(
     page: Page, app_url: str, console_errors: list[str], language: str
 ) -> None:
     words = catalog(language)
+    log = PressLog(page)
     page.goto(f"{app_url}/lesson?lang={language}&section={ORDER[0]}")
     expect(page.locator(HEADER).first).to_contain_text(
         words[f"lesson.{ORDER[0]}.title"], timeout=FIRST_LOAD_MS
     )
     idle(page)
+    press_step(page, log, ORDER[0])
     for k, section in enumerate(ORDER[1:]):
         if k % 2:  # every other one by the clicker's key
             page.locator('[data-testid="stMain"] h1').click()  # focus on the page, not a widget
@@ -43,4 +53,5 @@ def test_every_section_renders_in_both_languages(
         idle(page)
         expect(page.locator(EXCEPTION)).to_have_count(0)
         assert f"section={section}" in page.url
+        press_step(page, log, section)
     assert console_errors == []

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.conftest import APP_IDLE, EXCEPTION, METRICS, PLOTLY, STEPS_METRIC
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, METRICS, PLOTLY, STEPS_METRIC, PressLog
 
 pytestmark = pytest.mark.e2e
 
@@ -115,39 +113,18 @@ def test_a_press_reruns_its_live_section_not_the_page(
 ) -> None:
     """Pause and Step are sent as reruns of the live section they sit in (the browser names its
     fragment), and answered without a full-app run; Reset still gets the whole page."""
-    asked: list[tuple[str, str]] = []  # (pressed widget key, fragment named by the request)
-    runs: list[bool] = []  # per run started: whether it was a full-app run
-
-    def sent(frame: bytes | str) -> None:
-        message = BackMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
-        if message.WhichOneof("type") == "rerun_script":
-            rerun = message.rerun_script
-            for widget in rerun.widget_states.widgets:
-                if widget.WhichOneof("value") == "trigger_value":
-                    asked.append((widget.id.split("-", 2)[-1], rerun.fragment_id))
-
-    def received(frame: bytes | str) -> None:
-        message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
-        if message.WhichOneof("type") == "new_session":
-            runs.append(not message.metadata.run.fragment_ids)
-
-    page.on("websocket", lambda ws: (ws.on("framesent", sent), ws.on("framereceived", received)))
+    log = PressLog(page)
     load(page, app_url + "/train", TRAIN_CHARTS)
     counter = page.locator(STEPS_METRIC)
     button(page, "train-play").click()
     expect(counter).not_to_have_text("0", timeout=LIVE_MS)
-    for key, shown in (("train-pause", "train-play"), ("train-step", "train-play")):
-        before = len(runs)
-        button(page, key).click()
-        expect(button(page, shown)).to_be_visible()
-        expect(page.locator(APP_IDLE)).to_have_count(1)
-        assert asked[-1][0] == key and asked[-1][1], f"{key} was sent as a full-app rerun"
-        assert not any(runs[before:]), f"{key} was answered by a full-app run"
-    before = len(runs)
+    log.press_in_section(page, "train-pause", "train-play")
+    log.press_in_section(page, "train-step", "train-play")
+    before = len(log.runs)
     button(page, "train-reset").click()
     expect(counter).to_have_text("0")
     expect(page.locator(APP_IDLE)).to_have_count(1)
-    assert any(runs[before:]), "Reset was not answered by a full-app run"
+    assert any(log.runs[before:]), "Reset was not answered by a full-app run"
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert not console_errors
 

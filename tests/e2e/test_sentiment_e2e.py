@@ -9,7 +9,7 @@ import torch
 from playwright.sync_api import Page, expect
 
 from app.engine.sentiment.pretrained import PRETRAINED
-from tests.e2e.conftest import APP_IDLE, EXCEPTION, PLOTLY, STEPS_METRIC
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, PLOTLY, STEPS_METRIC, PressLog
 from tests.e2e.test_pages import button
 from tests.e2e.test_text_e2e import next_steps
 
@@ -36,6 +36,7 @@ def stored_accuracy(decimal_comma: bool) -> str:
 def test_sentiment_page_reads_with_the_pretrained_model_and_trains_live_without_errors(
     page: Page, app_url: str, console_errors: list[str], query: str, title: str, score: str
 ) -> None:
+    log = PressLog(page)
     page.goto(app_url + "/sentiment" + query)
     expect(page.locator('[data-testid="stMain"] h1')).to_contain_text(title, timeout=FIRST_LOAD_MS)
     expect(page.locator(APP_IDLE)).to_have_count(1, timeout=FIRST_LOAD_MS)
@@ -57,7 +58,6 @@ def test_sentiment_page_reads_with_the_pretrained_model_and_trains_live_without_
         < int(first.replace(",", "").replace(".", ""))
         < int(second.replace(",", "").replace(".", ""))
     )
-    button(page, "sentiment-pause").click()
-    expect(button(page, "sentiment-play")).to_be_visible()
+    log.press_in_section(page, "sentiment-pause", "sentiment-play")
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert console_errors == []

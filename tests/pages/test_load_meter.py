@@ -6,7 +6,16 @@ import threading
 
 import pytest
 
-from app.ui import controls, live_fragment, live_slot, load_meter, pacing, state
+from app.ui import (
+    controls,
+    live_fragment,
+    live_slot,
+    load_meter,
+    pacing,
+    query,
+    sentiment_readers,
+    state,
+)
 from app.ui.load_meter import LoadMeter
 
 
@@ -209,3 +218,39 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
     with pytest.raises(AppRunAskedError):
         section()
     assert state.speed() == state.SPEEDS[1]
+
+
+def test_only_the_full_app_run_writes_what_a_section_keeps_in_the_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A section's own run writes no link, so what it asked to keep is dropped: otherwise the next
+    full-app run would write a value changed since (the sentiment page's reader, back to its
+    default). A widget of the section that changes the link asks for the full-app run."""
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    fragments = []
+    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+    monkeypatch.setattr(live_slot.Slot, "get", lambda self: object())
+    monkeypatch.setattr(live_fragment, "render_controls", lambda slot, prefix: None)
+
+    def app_run(scope: str) -> None:
+        raise AppRunAskedError
+
+    monkeypatch.setattr(live_fragment.st, "rerun", app_run)
+    reader = {"name": "live"}
+
+    def body(target: object) -> None:
+        if reader["name"] != "pretrained":  # as choose_reader keeps a reader other than the default
+            query.keep_in_link("reader", reader["name"])
+
+    live_fragment.live_section(state.SENTIMENT, "sentiment", body)  # the page's run
+    assert query.link_params(locked=False) == {}  # the run's setup: all defaults
+    kept = live_slot.st.session_state.get("page_link_params")
+    assert kept == {"reader": "live"}  # for this run's write_link
+    live_slot.st.session_state.pop("page_link_params")  # write_link took it
+    [section] = fragments
+    section()  # a press: the section alone
+    assert "page_link_params" not in live_slot.st.session_state
+    reader["name"] = "pretrained"
+    sentiment_readers._write_link()  # the radio's callback
+    with pytest.raises(AppRunAskedError):
+        section()
