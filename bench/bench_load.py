@@ -1,4 +1,5 @@
-"""Load test of the live training page: N sessions playing at once on one server.
+"""Load test of a live page (the training page; ``--page sentiment``): N sessions playing at once on
+one server.
 
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
 free port of 127.0.0.1) and opens N tabs on ``/train`` at once. The tabs are not browsers: each is a
@@ -31,6 +32,7 @@ Run from the repository root (after ``pip install -e .``)::
     python bench/bench_load.py            # N = 1, 10, 40, 25 s of playing each: about 3 minutes
     python bench/bench_load.py --quick    # N = 1, 3, 10 s each: under a minute
     python bench/bench_load.py --replicas 2   # one app process per core behind deploy/nginx.conf
+    python bench/bench_load.py --page sentiment   # the same on the sentiment page
 
 With ``--replicas K`` it starts K app processes and Debian's nginx with ``deploy/nginx.conf`` (on free
 loopback ports, as tests/e2e/test_proxy.py does). A tab's only request is its WebSocket, and it comes
@@ -60,7 +62,8 @@ from load_client import Tab
 from devtools.app_server import free_port, start_app, wait_healthy
 from devtools.proxy import NGINX, start_nginx, stop_all
 
-PAGE = "train"
+# The live pages a tab may play: each one's controls are keyed by its name (train-play...).
+PAGES = ("train", "sentiment")
 # A class on one server: every session refreshing at least once a second, none waiting over 2 s
 # for a refresh, no press over 1 s, and steps/s summed over sessions at least half one session's.
 AIM_RATE = 1.0
@@ -140,6 +143,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="N = 1, 3 for 10 s each")
     parser.add_argument("--seconds", type=float, help="playing time per phase (default 25)")
     parser.add_argument("--sessions", help="the phases' N, comma-separated (default 1,10,40)")
+    parser.add_argument(
+        "--page",
+        choices=PAGES,
+        default=PAGES[0],
+        help="the live page every tab plays (default train)",
+    )
     parser.add_argument("--log", type=Path, help="copy the (first) server's log here")
     parser.add_argument(
         "--replicas", type=int, default=1, help="app processes behind nginx (default 1: no nginx)"
@@ -173,7 +182,7 @@ def main() -> int:
                 wait_healthy(url, processes[-1], prefix / "error.log", 10)
             rss_idle = servers.rss()
             warm, phases = asyncio.run(
-                run_phases(url, direct, servers, access_log, counts, seconds)
+                run_phases(url, direct, servers, access_log, counts, seconds, args.page)
             )
             rss_warm = servers.rss()
         except Exception:
@@ -188,7 +197,7 @@ def main() -> int:
         f"{args.replicas} app process(es)"
         + (" behind nginx (deploy/nginx.conf)" if args.replicas > 1 else "")
     )
-    report(phases, load, rss_idle, rss_warm, warm, seconds)
+    report(phases, load, rss_idle, rss_warm, warm, seconds, args.page)
     return 0
 
 
@@ -199,22 +208,23 @@ async def run_phases(
     access_log: Path | None,
     counts: tuple[int, ...],
     seconds: float,
+    page: str,
 ) -> tuple[float, list[Phase]]:
     # One tab on each process first, straight to it, so the imports (torch, plotly) and first-run
     # caches are not charged to N = 1.
     warm_seconds = 0.0
     for replica in direct:
-        warm = Tab(replica, PAGE)
+        warm = Tab(replica, page)
         opened = time.perf_counter()
         await warm.open(30)
         if not await warm.wait_loaded(opened + 90):
-            raise RuntimeError(f"the warm-up tab never loaded /{PAGE}: {warm.errors}")
+            raise RuntimeError(f"the warm-up tab never loaded /{page}: {warm.errors}")
         await warm.close()
         warm_seconds = max(warm_seconds, (warm.loaded_at or opened) - opened)
     await asyncio.sleep(IDLE_AFTER)
     rng = random.Random(7)
     return warm_seconds, [
-        await run_phase(url, servers, access_log, n, seconds, rng) for n in counts
+        await run_phase(url, servers, access_log, n, seconds, rng, page) for n in counts
     ]
 
 
@@ -225,11 +235,12 @@ async def run_phase(
     n: int,
     seconds: float,
     rng: random.Random,
+    page: str,
 ) -> Phase:
     phase = Phase(n, rss_before=servers.rss())
     log_start = servers.log_sizes()
     access_start = access_log.stat().st_size if access_log and access_log.exists() else 0
-    tabs = [Tab(url, PAGE) for _ in range(n)]
+    tabs = [Tab(url, page) for _ in range(n)]
     opened = time.perf_counter()
     results = await asyncio.gather(*(tab.open(30) for tab in tabs), return_exceptions=True)
     phase.errors += [f"connect: {r!r}" for r in results if isinstance(r, BaseException)]
@@ -301,7 +312,8 @@ async def drive(
         record(kind, latency)
         return latency is not None
 
-    while await press("train-play", lambda t: t.shows("train-pause"), "Play"):
+    play, pause, step = (f"{tab.page}-{control}" for control in ("play", "pause", "step"))
+    while await press(play, lambda t: t.shows(pause), "Play"):
         start = time.perf_counter()
         pause_at = start + rng.uniform(*PLAY_BETWEEN)
         if pause_at >= end:
@@ -310,11 +322,11 @@ async def drive(
             break
         await asyncio.sleep(pause_at - start)
         segments.append((start, time.perf_counter()))
-        if not await press("train-pause", lambda t: t.shows("train-play"), "Pause"):
+        if not await press(pause, lambda t: t.shows(play), "Pause"):
             break
         await asyncio.sleep(THINK)
         before = tab.steps() or 0
-        if not await press("train-step", lambda t, b=before: (t.steps() or 0) > b, "Step"):
+        if not await press(step, lambda t, b=before: (t.steps() or 0) > b, "Step"):
             break
         await asyncio.sleep(THINK)
     return segments
@@ -351,11 +363,12 @@ def report(
     rss_warm: float,
     warm: float,
     seconds: float,
+    page: str,
 ) -> None:
     base = phases[0]
     interval = next((p.interval for p in phases if p.interval), None)
     print(
-        f"Unrolled load test: /{PAGE} over Streamlit's websocket protocol, {os.cpu_count()} CPUs,"
+        f"Unrolled load test: /{page} over Streamlit's websocket protocol, {os.cpu_count()} CPUs,"
         f" load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the start"
     )
     print(
