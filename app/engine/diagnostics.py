@@ -36,6 +36,9 @@ class GradientLog:
     entries: list[TimeGradient] = field(default_factory=list)
     last_taken: float = -math.inf
     last_cost: float = 0.0
+    # W_hh's spectrum, taken with each look (its cost counts in the look's): at 512 units an
+    # eigenvalue solve takes about a second, too long for every refresh.
+    spectrum: Spectrum | None = None
 
     def due(self, now: float) -> bool:
         return now - self.last_taken >= max(MIN_INTERVAL, COST_FACTOR * self.last_cost)
@@ -74,6 +77,7 @@ def maybe_look(run: Run, log: GradientLog, force: bool = False) -> None:
     if run.diverged or not (force or log.due(now)):
         return
     log.add(look(run))
+    log.spectrum = spectrum(run, layer=0)
     log.last_cost = time.perf_counter() - now
     log.last_taken = time.perf_counter()
 
@@ -148,6 +152,7 @@ def fitted_factor(norms: np.ndarray, skip_last: int = 1) -> float:
 
 @dataclass(frozen=True)
 class Spectrum:
+    step: int  # the training step it was taken at
     eigenvalues: np.ndarray  # complex, (hidden,)
     singular_values: np.ndarray  # descending, (hidden,)
 
@@ -166,6 +171,7 @@ def spectrum(run: Run, layer: int = 0, block: int | None = None) -> Spectrum:
         block = {"rnn": 0, "lstm": 2, "gru": 2}[core.cell]
     matrix = blocks[block]
     return Spectrum(
+        step=run.step,
         eigenvalues=torch.linalg.eigvals(matrix).numpy(),
         singular_values=torch.linalg.svdvals(matrix).numpy(),
     )

@@ -20,6 +20,11 @@ EVAL_EVERY = 10  # steps between validation losses and W_hh spectra, for a small
 # A larger set waits EVAL_EVERY more steps for every PASS_STEPS cell steps (sequences x time steps)
 # its pass reads: the adding problem's 512 sequences of 50 steps cost two LSTM training steps.
 PASS_STEPS = 10_000
+# W_hh's radii are recorded only while their eigenvalues stay cheap: the blocks times their size
+# cubed (an eigenvalue solve costs about 25 n^3 operations). 2**23 is one LSTM layer of 128, three
+# of 88, an RNN of 203: under a tenth of a second on one core. A 3-layer LSTM of 512 would take
+# 13-17 s per measurement, every validation pass, with the page waiting.
+RADII_MAX_WORK = 2**23
 # What a run records: losses, gradient norms (in all and per parameter), W_hh's radius per layer.
 COLUMNS = learner_columns("loss", "val_loss", prefixes=("radius/",))
 
@@ -90,8 +95,17 @@ class Run(Learner):
             self._last_eval = self.step
 
     def measurements(self) -> dict[str, float]:
-        """What a step records every ``validation_every`` steps: validation loss, W_hh's radii."""
-        return {"val_loss": self.validation().loss, **self.spectral_radii()}
+        """What a step records every ``validation_every`` steps: validation loss, and W_hh's radii
+        while they are cheap (``radii_measured``)."""
+        radii = self.spectral_radii() if self.radii_measured else {}
+        return {"val_loss": self.validation().loss, **radii}
+
+    @property
+    def radii_measured(self) -> bool:
+        """Whether W_hh's eigenvalues are within RADII_MAX_WORK (see there)."""
+        core = self.model.core
+        blocks = core.num_layers * core.layer_weights(0)[1].shape[0] // core.hidden_size
+        return blocks * core.hidden_size**3 <= RADII_MAX_WORK
 
     def spectral_radii(self) -> dict[str, float]:
         """Spectral radius of each layer's W_hh (for gated cells, the largest over the gate blocks)."""

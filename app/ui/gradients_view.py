@@ -15,7 +15,7 @@ from app.charts.gradients import (
     time_gradient_figure,
 )
 from app.charts.training import Labels, grad_norm_figure
-from app.engine.diagnostics import SAMPLES, fitted_factor, maybe_look, spectrum
+from app.engine.diagnostics import SAMPLES, fitted_factor, maybe_look
 from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import number, t
@@ -85,13 +85,13 @@ def _draw(run: Run) -> None:
         else:  # nothing to plot over training steps yet: say so rather than show empty axes
             st.info(t("grad.after_training"), icon=":material/info:")
 
-    if not run.diverged:
-        found = spectrum(run, layer=0)
+    found = log.spectrum
+    if found is not None and not run.diverged:
         fig = spectrum_figure(
             found.eigenvalues,
             found.singular_values,
             Labels(
-                t("grad.spectrum_title", radius=found.radius),
+                t("grad.spectrum_title", radius=found.radius, step=found.step),
                 t("grad.index"),
                 "",
                 (t("grad.eigenvalues"), t("grad.singular_values"), t("grad.unit_circle")),

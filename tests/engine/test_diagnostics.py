@@ -131,3 +131,22 @@ def test_spectrum_of_a_scaled_orthogonal_matrix() -> None:
     assert found.singular_values == pytest.approx(np.full(16, 0.7), rel=1e-4)
     W_hh = run.model.core.weight_hh_l0.detach().double()
     assert found.radius == pytest.approx(float(torch.linalg.eigvals(W_hh).abs().max()))
+
+
+def test_the_spectrum_is_taken_with_each_look_not_at_every_refresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page draws the log's spectrum: it is taken with a look (on the look's timer, its cost
+    counted in the look's), at the look's step, so a large W_hh does not slow every refresh."""
+    run = linear_run(0.7, length=10)
+    log = GradientLog()
+    maybe_look(run, log, force=True)
+    assert log.spectrum is not None and log.spectrum.step == 0
+    assert log.spectrum.radius == pytest.approx(0.7, rel=1e-4)
+    taken = []
+    monkeypatch.setattr("app.engine.diagnostics.spectrum", lambda *a, **k: taken.append(a))
+    run.train(steps=2)
+    maybe_look(run, log)  # just looked: not due
+    assert taken == [] and log.spectrum.step == 0
+    maybe_look(run, log, force=True)
+    assert len(taken) == 1

@@ -72,10 +72,10 @@ def test_numbers_in_portuguese_texts_use_the_decimal_comma(monkeypatch) -> None:
     from app.ui import i18n
 
     monkeypatch.setattr(i18n, "current_language", lambda: "pt")
-    assert i18n.t("grad.spectrum_title", radius=0.5678).endswith("(raio espectral 0,57)")
+    assert i18n.t("grad.spectrum_title", radius=0.5678, step=1200).endswith("(raio espectral 0,57)")
     assert i18n.t("text.at_temperature", value=np.float32(0.8)) == "Na temperatura 0,8"
     monkeypatch.setattr(i18n, "current_language", lambda: "en")
-    assert i18n.t("grad.spectrum_title", radius=0.5678).endswith("0.57)")
+    assert i18n.t("grad.spectrum_title", radius=0.5678, step=1200).endswith("0.57)")
 
 
 def test_a_large_whole_bound_is_written_whole_in_both_languages(monkeypatch) -> None:
