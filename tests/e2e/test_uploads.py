@@ -18,23 +18,32 @@ from tests.e2e.test_pages import button, load
 
 pytestmark = pytest.mark.e2e
 
-# Before the app loads: lets a test act the moment the page sends a message to the server.
-WATCH_SENT = """WebSocket.prototype.send = (send => function (frame) {
-    send.call(this, frame);
-    const text = typeof frame === 'string' ? frame : new TextDecoder('latin1').decode(frame);
-    if (window.onSent) window.onSent(text);
-})(WebSocket.prototype.send);"""
-# Chooses a file on the uploader `key` from inside the page the moment the page sends the rerun
-# that carries the file `after` in that uploader (its widget state names both): a person choosing
-# the next file while the page still answers the last one. Playwright's own set_input_files would
-# land a round trip later, when a quiet server has already answered.
-CHOOSE_ON_SENT = """([key, after, name, data]) => {
+# Before the app loads: lets a test act the moment a message from the server reaches the page,
+# before the page has drawn it (ours is the socket's first listener).
+WATCH_RECEIVED = """window.WebSocket = (Native => {
+    const Watched = function (...args) {
+        const socket = new Native(...args);
+        socket.addEventListener('message', event => {
+            const data = event.data;
+            const text = typeof data === 'string' ? data : new TextDecoder('latin1').decode(data);
+            if (window.onReceived) window.onReceived(text);
+        });
+        return socket;
+    };
+    Object.assign(Watched, Native);
+    Watched.prototype = Native.prototype;
+    return Watched;
+})(window.WebSocket);"""
+# Chooses a file on the uploader `key` from inside the page as soon as a message carrying `text`
+# arrives, before the page has drawn it: a person choosing the next file while the page still
+# runs. (Playwright's set_input_files lands a round trip later, when a quiet server has answered.)
+CHOOSE_ON_RECEIVED = """([key, text, name, data]) => {
     const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
     window.chosen = false;
-    window.onSent = text => {
-        if (!text.includes(key) || !text.includes(after)) return;
-        window.onSent = null;
-        setTimeout(() => {  // a click of its own, not inside the code that sends
+    window.onReceived = received => {
+        if (!received.includes(text)) return;
+        window.onReceived = null;
+        setTimeout(() => {  // a click of its own, not inside the socket's listener
             const input = document.querySelector(`.st-key-${key} input[type=file]`);
             const files = new DataTransfer();
             files.items.add(new File([bytes], name));
@@ -50,14 +59,14 @@ def upload(page: Page, key: str, path: Path) -> None:
     page.locator(f".st-key-{key} input[type=file]").set_input_files(str(path))
 
 
-def upload_once_sent(page: Page, key: str, after: str, name: str, data: bytes) -> None:
-    """Choose ``data`` as the file ``name`` on the uploader ``key`` as soon as the page has sent
-    the file ``after`` of that uploader to the server (the page must watch, ``WATCH_SENT``)."""
-    page.evaluate(CHOOSE_ON_SENT, [key, after, name, base64.b64encode(data).decode()])
+def upload_on_text(page: Page, key: str, text: str, name: str, data: bytes) -> None:
+    """Choose ``data`` as the file ``name`` on the uploader ``key`` as soon as the server sends
+    ``text`` (the page must watch, ``WATCH_RECEIVED``)."""
+    page.evaluate(CHOOSE_ON_RECEIVED, [key, text, name, base64.b64encode(data).decode()])
 
 
 def chosen(page: Page) -> bool:
-    """Whether ``upload_once_sent`` has chosen its file."""
+    """Whether ``upload_on_text`` has chosen its file."""
     return page.evaluate("() => window.chosen === true")
 
 
@@ -132,14 +141,18 @@ def test_a_run_chosen_while_a_refusal_runs_is_loaded(
     renamed (a rerun naming the old one was dropped by Streamlit), so the run never loaded."""
     run = Run(RunConfig())
     run.train(steps=10)
-    page.add_init_script(WATCH_SENT)
+    page.add_init_script(WATCH_RECEIVED)
     load(page, f"{app_url}/train", charts=3)
     expect(page.locator(STEPS_METRIC)).to_have_text("0")
     page.get_by_text("Save or load this run").click()
     fake = tmp_path / "not-a-run.pt"
     fake.write_text("print('hello')")
-    upload_once_sent(page, "train-load-run", fake.name, "run.pt", save_run(run))
-    upload(page, "train-load-run", fake)  # once sent, the saved run is chosen
+    # Chosen the moment the full-app run that draws the refusal starts (the first message of a
+    # full-app run lists the pages). Not earlier: a file asked for just before a full-app run
+    # starts loses its upload address in Streamlit (the run's start clears the messages queued
+    # for the browser, its answer among them), a race of Streamlit's own.
+    upload_on_text(page, "train-load-run", "Step through time", "run.pt", save_run(run))
+    upload(page, "train-load-run", fake)
     expect(page.get_by_text("Loaded a run at step 10.")).to_be_visible()
     expect(page.locator(STEPS_METRIC)).to_have_text("10")
     assert chosen(page)
