@@ -170,11 +170,17 @@ def finish_page() -> None:
 
 
 def show_notices() -> None:
-    for problem in state.take_notices():
-        if problem.key.startswith("problem."):  # something was refused: say it louder than news
-            st.warning(describe(problem), icon=":material/warning:")
-        else:
-            st.info(describe(problem), icon=":material/info:")
+    """The page's queued notices, in one container that is there even with none (it draws nothing
+    then), so a notice never moves what follows it. Streamlit names a fragment by its place on the
+    page, and drops a rerun that names a place no longer there; and the browser draws a widget that
+    moved anew. A refusal's notice pushed the live section down one place: a file chosen on its
+    uploader while that page still ran was lost (tests/e2e/test_uploads.py)."""
+    with st.container():
+        for problem in state.take_notices():
+            if problem.key.startswith("problem."):  # something was refused: say it louder than news
+                st.warning(describe(problem), icon=":material/warning:")
+            else:
+                st.info(describe(problem), icon=":material/info:")
 
 
 def render_picked_preset() -> None:
