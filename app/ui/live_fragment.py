@@ -27,7 +27,6 @@ from app.ui.live_pacer import pace
 from app.ui.live_slot import Slot, SlotState, T
 from app.ui.load_meter import beat, live_gate, playing_sessions
 from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
-from app.ui.query import forget_kept
 
 TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
 
@@ -51,8 +50,6 @@ def live_section(slot: Slot[T], prefix: str, body: Callable[[T], None]) -> None:
             render_controls(slot, prefix)
             record.pressed = False  # their buttons drawn again
             body(target)
-        if not record.page_run:
-            forget_kept()  # this run writes no link: the next full-app run asks again
 
     record.app_run = False  # answered by this run
     inside_a_larger_run(record, "page_run", section)

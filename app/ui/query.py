@@ -108,8 +108,9 @@ def keep_in_link(name: str, value: str) -> None:
 
 
 def forget_kept() -> None:
-    """Drop what a run that writes no link (a live section's own) asked to keep: were it kept, the
-    next full-app run would write a value its widget may have changed since."""
+    """Drop what earlier runs asked to keep (called as a full-app run starts): a fragment's own
+    run (a press in a live section) writes no link, and what it kept would otherwise reach this
+    run's link even where its widget has changed since; this run asks again."""
     st.session_state.pop(_PAGE_PARAMS, None)
 
 

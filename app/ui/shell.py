@@ -10,7 +10,7 @@ from app.ui import lesson_lock, state
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, describe, t
 from app.ui.live_chart import PAGE_CSS as LIVE_CHART_CSS
 from app.ui.live_pacer import PAGE_CSS as LIVE_PACER_CSS
-from app.ui.query import lesson_links, read_link, write_link
+from app.ui.query import forget_kept, lesson_links, read_link, write_link
 from app.ui.settings import HIDEABLE, load_preset
 
 _PICKED = "shell-picked-preset"  # the preset last picked in the sidebar, for Home to answer
@@ -79,6 +79,7 @@ QUIET_STATUS_CSS = '<style>[data-testid="stStatusWidget"] { visibility: hidden; 
 
 def start_page() -> None:
     """Call first on every page."""
+    forget_kept()  # the link this run writes holds only what this run keeps
     if state.first_visit():
         read_link()
     st.html(BASE_CSS + LIVE_CHART_CSS + LIVE_PACER_CSS)

@@ -17,6 +17,7 @@ from app.ui import (
     state,
 )
 from app.ui.load_meter import LoadMeter
+from tests.pages.conftest import open_page
 
 
 def test_meter_counts_recent_players_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,8 +224,8 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
 def test_only_the_full_app_run_writes_what_a_section_keeps_in_the_link(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A section's own run writes no link, so what it asked to keep is dropped: otherwise the next
-    full-app run would write a value changed since (the sentiment page's reader, back to its
+    """A section's own run writes no link, and a full-app run starts by dropping what such runs
+    kept: otherwise it would write a value changed since (the sentiment page's reader, back to its
     default). A widget of the section that changes the link asks for the full-app run."""
     monkeypatch.setattr(live_slot.st, "session_state", {})
     fragments = []
@@ -248,9 +249,22 @@ def test_only_the_full_app_run_writes_what_a_section_keeps_in_the_link(
     assert kept == {"reader": "live"}  # for this run's write_link
     live_slot.st.session_state.pop("page_link_params")  # write_link took it
     [section] = fragments
-    section()  # a press: the section alone
-    assert "page_link_params" not in live_slot.st.session_state
+    section()  # a press: the section alone, which writes no link
     reader["name"] = "pretrained"
     sentiment_readers._write_link()  # the radio's callback
     with pytest.raises(AppRunAskedError):
         section()
+    query.forget_kept()  # the full-app run starts (app/ui/shell.py start_page)
+    live_fragment.live_section(state.SENTIMENT, "sentiment", body)
+    assert "page_link_params" not in live_slot.st.session_state
+
+
+def test_a_full_app_run_drops_what_runs_before_it_kept_in_the_link() -> None:
+    """What a live section's own run kept (left in the session, as a press leaves it) never
+    reaches the link a later full-app run writes: start_page drops it first."""
+    at = open_page("../pages/sentiment.py")
+    assert "reader" not in at.query_params
+    at.session_state["page_link_params"] = {"reader": "live"}
+    at.run()
+    assert not at.exception
+    assert "reader" not in at.query_params
