@@ -13,6 +13,7 @@ from app.engine.live import Learner, learner_columns
 from app.engine.metrics import Evaluation, Reference, Validation, evaluation, reference_of, validate
 from app.engine.tasks import Task, build_task
 from models.init import initialise, initialise_head
+from models.recurrent import GATE_COUNT
 from models.sequence import ModelSpec, SequenceModel
 from models.trace import Trace, trace
 
@@ -104,7 +105,7 @@ class Run(Learner):
     def radii_measured(self) -> bool:
         """Whether W_hh's eigenvalues are within RADII_MAX_WORK (see there)."""
         core = self.model.core
-        blocks = core.num_layers * core.layer_weights(0)[1].shape[0] // core.hidden_size
+        blocks = core.num_layers * GATE_COUNT[core.cell]
         return blocks * core.hidden_size**3 <= RADII_MAX_WORK
 
     def spectral_radii(self) -> dict[str, float]:
