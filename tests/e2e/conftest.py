@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -31,6 +31,11 @@ EXCEPTION = '[data-testid="stException"]'
 PLOTLY = ".js-plotly-plot"
 METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'
 STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step counter comes first
+
+
+def button(page: Page, key: str) -> Locator:
+    """The button with widget key ``key`` (a button with help also renders a hidden copy of itself)."""
+    return page.locator(f".st-key-{key} button").filter(visible=True)
 
 
 class PressLog:
@@ -65,11 +70,8 @@ class PressLog:
         """Press ``key``, wait for ``shown`` (a button's key) and the end of the run, and check the
         press was sent as a rerun of its live section and answered without a full-app run."""
         before = len(self.runs)
-        # A button with help also renders a hidden copy of itself: the visible one.
-        page.locator(f".st-key-{key} button").filter(visible=True).click()
-        expect(page.locator(f".st-key-{shown} button").filter(visible=True)).to_be_visible(
-            timeout=timeout
-        )
+        button(page, key).click()
+        expect(button(page, shown)).to_be_visible(timeout=timeout)
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
         assert self.asked[-1][0] == key and self.asked[-1][1], f"{key} was sent as a full-app rerun"
         assert not any(self.runs[before:]), f"{key} was answered by a full-app run"

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import APP_IDLE, EXCEPTION, METRICS, PLOTLY, STEPS_METRIC, PressLog
+from tests.e2e.conftest import (
+    APP_IDLE,
+    EXCEPTION,
+    METRICS,
+    PLOTLY,
+    STEPS_METRIC,
+    PressLog,
+    button,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +38,6 @@ def load(page: Page, url: str, charts: int = 0) -> None:
     if charts:
         expect(page.locator(PLOTLY)).to_have_count(charts)
     expect(page.locator(APP_IDLE)).to_have_count(1)
-
-
-def button(page: Page, key: str) -> Locator:
-    """The button with widget key ``key`` (a button with help also renders a hidden copy of itself)."""
-    return page.locator(f".st-key-{key} button").filter(visible=True)
 
 
 def steps(page: Page) -> str:
