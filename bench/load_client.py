@@ -11,8 +11,9 @@ What it does as Streamlit 1.67's frontend does (read in its bundled JavaScript):
   ``$$ID-<hash>-<user key>``;
 - a live page's pacer (app/ui/live_pacer.py: the last element of every run of its live fragment, a
   components-v2 element) carries ``playing`` and ``after``; while playing, ``after`` ms after it
-  arrived the tab asks for the fragment's next run as live_pacer.js does: a rerun naming the
-  fragment, with the element's trigger (``WidgetState(id=<its trigger id>,
+  arrived, and once the run it came in has finished (its ``script_finished`` arrived), the tab
+  asks for the fragment's next run as live_pacer.js does: a rerun naming the fragment, with the
+  element's trigger (``WidgetState(id=<its trigger id>,
   json_trigger_value=[{"event": "next", ...}])``), once per pacer message (again after 10 s
   without an answer);
 - an ``auto_rerun`` message (sent on every run of ``st.fragment(run_every=...)``) starts a fixed-rate
@@ -93,6 +94,7 @@ class Tab:
         self._pacers: dict[str, asyncio.Task[None]] = {}  # pacer id -> its pending request
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
+        self._idle = asyncio.Event()  # no run of this session under way (its last one finished)
         self._closing = False
 
     async def open(self, timeout: float) -> None:
@@ -198,6 +200,7 @@ class Tab:
     def _handle(self, msg: ForwardMsg, now: float) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
+            self._idle.clear()
             self._first_metric_pending = True
             self._fragment_run = None
             fragments = set(msg.metadata.run.fragment_ids)
@@ -218,6 +221,7 @@ class Tab:
         elif kind == "delta":
             self._handle_delta(msg, now)
         elif kind == "script_finished":
+            self._idle.set()
             status = msg.script_finished
             if status == FRAGMENT_DONE and self._fragment_run is not None:
                 self._fragment_run.finished = True
@@ -293,6 +297,7 @@ class Tab:
         state = WidgetState(id=_make_trigger_id(pacer_id, "events"), json_trigger_value=trigger)
         while not self._closing:
             await asyncio.sleep(after)
+            await self._idle.wait()
             try:
                 await self._send_rerun(widgets=[state], fragment_id=fragment_id)
             except ConnectionClosed:

@@ -2,10 +2,30 @@
 // with this element, so when it arrives the run's charts have arrived too: the next refresh is
 // asked for `after` ms later, once. A refresh is therefore never asked for while one is still on
 // its way, and a busy server is asked less often instead of having its runs cut short.
+// Nor while the rest of a larger run is on its way: a live section's run (a press) goes on after
+// its live fragment (the tabs that read the model). A refresh starting before that run's last
+// messages left the server makes Streamlit report the run as cut short, and the browser then
+// keeps the elements it replaced (the Play button beside Pause) until some later run.
 // Counts per pacer on window.unrolledPacers (runs seen, refreshes asked, asked again).
 const AGAIN_MS = 10000;  // no answer this long: the request or its answer was lost, ask again
+// The session's run state, as Streamlit's frontend shows it on its root element.
+const APP = '[data-testid="stApp"]';
+const STATE = "data-test-script-state";
 // The data arrive as JSON bytes (app/ui/static_code.py packed).
 const unpacked = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
+// Call `then` once this session runs nothing (at once if the state cannot be read).
+const whenIdle = (then) => {
+  const app = document.querySelector(APP);
+  const busy = () => app && app.getAttribute(STATE) !== "notRunning";
+  if (!busy()) return then();
+  const watch = new MutationObserver(() => {
+    if (!busy()) {
+      watch.disconnect();
+      then();
+    }
+  });
+  watch.observe(app, { attributes: true, attributeFilter: [STATE] });
+};
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = unpacked(component.data);
@@ -18,11 +38,12 @@ export default function (component) {
   clearTimeout(host.unrolledTimer);
   if (!data.playing) return;
   const ask = (again) => {
-    if (!host.isConnected) return;  // the page changed: this pacer is gone
+    // The page changed (this pacer is gone) or a newer run of it arrived while waiting.
+    if (!host.isConnected || host.unrolledRun !== data.run) return;
     count.asked += 1;
     if (again) count.again += 1;
     setTriggerValue("next", data.run);
-    host.unrolledTimer = setTimeout(() => ask(true), AGAIN_MS);
+    host.unrolledTimer = setTimeout(() => whenIdle(() => ask(true)), AGAIN_MS);
   };
-  host.unrolledTimer = setTimeout(() => ask(false), data.after);
+  host.unrolledTimer = setTimeout(() => whenIdle(() => ask(false)), data.after);
 }

@@ -40,12 +40,13 @@ def button(page: Page, key: str) -> Locator:
 
 class PressLog:
     """What a page's websocket carries: each press sent (its widget key and the fragment the
-    request names, empty for a full-app rerun) and, for each run started, whether it was a
-    full-app run. Attach it before the page loads."""
+    request names, empty for a full-app rerun), for each run started, whether it was a full-app
+    run, and how each run was reported finished. Attach it before the page loads."""
 
     def __init__(self, page: Page) -> None:
         self.asked: list[tuple[str, str]] = []
         self.runs: list[bool] = []
+        self.finished: list[int] = []  # ForwardMsg.ScriptFinishedStatus of each run
         page.on(
             "websocket",
             lambda ws: (ws.on("framesent", self._sent), ws.on("framereceived", self._received)),
@@ -61,8 +62,17 @@ class PressLog:
 
     def _received(self, frame: bytes | str) -> None:
         message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
-        if message.WhichOneof("type") == "new_session":
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
             self.runs.append(not message.metadata.run.fragment_ids)
+        elif kind == "script_finished":
+            self.finished.append(message.script_finished)
+
+    def cut_short(self, since: int = 0) -> int:
+        """How many runs (from the ``since``-th) the browser was told were cut short by the next.
+        Streamlit reports so a run whose last messages had not left when the next run started,
+        and the browser then keeps the elements that run replaced."""
+        return self.finished[since:].count(ForwardMsg.FINISHED_EARLY_FOR_RERUN)
 
     def press_in_section(
         self, page: Page, key: str, shown: str, timeout: float = TIMEOUT_MS

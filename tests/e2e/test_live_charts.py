@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import APP_IDLE, EXCEPTION
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, PressLog, button
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,11 @@ def open_live(page: Page, url: str, prefix: str) -> int:
 
 
 def play(page: Page, prefix: str) -> None:
-    page.locator(f".st-key-{prefix}-play button").filter(visible=True).click()
-    expect(page.locator(f".st-key-{prefix}-pause button").filter(visible=True)).to_be_visible()
+    button(page, f"{prefix}-play").click()
+    expect(button(page, f"{prefix}-pause")).to_be_visible()
+    # Play itself gone once its run has ended, not left beside Pause (where a click on Pause
+    # could land on the row as Play vanished).
+    expect(button(page, f"{prefix}-play")).to_have_count(0)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +70,9 @@ def play(page: Page, prefix: str) -> None:
 def test_playing_charts_never_blink_and_are_never_re_created(
     page: Page, app_url: str, console_errors: list[str], path: str, prefix: str
 ) -> None:
+    log = PressLog(page)
     charts = open_live(page, app_url + path, prefix)
+    since = len(log.finished)
     play(page, prefix)
     page.wait_for_timeout(1000)  # past the press: the timer's refreshes from here on
     before = page.evaluate(COUNTS)
@@ -76,6 +81,7 @@ def test_playing_charts_never_blink_and_are_never_re_created(
         for frame, seen in enumerate(page.evaluate(SAMPLE, [FRAME, HOSTS, FRAMES, FRAME_MS]))
         if len(seen) < charts or any(not c["drawn"] or c["opacity"] < 0.99 for c in seen)
     ]
+    cut_short, finished = log.cut_short(since), log.finished[since:]
     after = page.evaluate(COUNTS)
     pacers = page.evaluate(PACERS)
     page.locator(f".st-key-{prefix}-pause button").filter(visible=True).click()
@@ -84,6 +90,10 @@ def test_playing_charts_never_blink_and_are_never_re_created(
     paused = page.evaluate(PACERS)
     page.wait_for_timeout(1000)  # longer than a tick: a pacer still asking would have asked
     assert not blinks, blinks
+    # No run was cut short by a refresh while playing: the live fragment's next run is asked for
+    # once the run before it has ended, a press's run of the whole live section too
+    # (live_pacer.js). (Pause may cut one short: the press does not wait for the refresh.)
+    assert cut_short == 0, finished
     # The refreshes came from the pacer, one request per run that arrived, none asked again
     # (nothing was lost), and none after Pause.
     [(name, pacer)] = pacers.items()
