@@ -5,6 +5,8 @@ What it does as Streamlit 1.67's frontend does (read in its bundled JavaScript):
 - connects to ``ws://HOST/_stcore/stream`` with the subprotocol ``streamlit``; its first message is a
   ``rerun_script`` with ``page_name`` = the URL path and no page hash, later ones carry the page's
   ``page_script_hash`` from the ``navigation`` message;
+- a page's Play and Pause are one button (key ``<prefix>-play-pause``), which the tab names
+  ``<prefix>-play`` or ``<prefix>-pause`` by its icon;
 - a click is a rerun carrying ``WidgetState(id=<id from the button's delta>,
   trigger_value=True)``, of the fragment the button's delta names (a live section's, see
   app/ui/live_fragment.py ``live_section``) or of the whole app; the id looks like
@@ -50,6 +52,10 @@ APP_DONE = ForwardMsg.FINISHED_SUCCESSFULLY
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 PACER = "unrolled.live_pacer"  # app/ui/live_pacer.py
 PACER_AGAIN = 10.0  # live_pacer.js AGAIN_MS
+# The one Play/Pause button of a page's controls (app/ui/controls.py): the tab names it
+# <prefix>-play or <prefix>-pause, by its icon.
+PLAY_PAUSE = "-play-pause"
+PAUSE_ICON = ":material/pause:"
 
 
 @dataclass
@@ -242,7 +248,11 @@ class Tab:
             self._pace(element.bidi_component.id, delta.fragment_id, element.bidi_component.bytes)
         elif kind == "button":
             widget_id = element.button.id
-            self.buttons[widget_id.split("-", 2)[-1]] = (widget_id, delta.fragment_id)
+            key = widget_id.split("-", 2)[-1]
+            if key.endswith(PLAY_PAUSE):  # one button: named by what it does now
+                action = "pause" if element.button.icon == PAUSE_ICON else "play"
+                key = f"{key.removesuffix(PLAY_PAUSE)}-{action}"
+            self.buttons[key] = (widget_id, delta.fragment_id)
         elif kind == "exception":
             self.errors.append(f"exception in the page: {element.exception.message}")
         elif kind == "metric" and self._first_metric_pending and msg.metadata.delta_path[0] == 0:

@@ -17,34 +17,29 @@ SPEED_WIDTH = 400  # px: the label on one line at the projector's type size, in 
 
 
 def render_controls(slot: Slot, prefix: str = "train") -> None:
-    """The four buttons of ``slot``; ``prefix`` names their keys (``train-play``...)."""
+    """The four buttons of ``slot``; ``prefix`` names their keys (``train-play-pause``...)."""
     target = slot.get()
     diverged = target is None or target.diverged
     # One row of buttons as wide as their words, then the speed; on a narrow column (the lesson's
     # live part on a projector) the speed wraps under them instead of the words being cut.
     row = st.container(horizontal=True, vertical_alignment="bottom", key=f"{prefix}-controls")
     common = {"width": "content"}
-    if slot.playing():
-        row.button(
-            t("controls.pause"),
-            key=f"{prefix}-pause",
-            on_click=_pause,
-            args=(slot,),
-            type="primary",
-            icon=":material/pause:",
-            **common,
-        )
-    else:
-        row.button(
-            t("controls.play"),
-            key=f"{prefix}-play",
-            on_click=_play,
-            args=(slot,),
-            type="primary",
-            icon=":material/play_arrow:",
-            disabled=diverged,
-            **common,
-        )
+    playing = slot.playing()
+    # Play and Pause are one button (one key, so one element the browser updates in place), in a
+    # box named by what it does now (`st-key-<prefix>-play` or `-pause`). Two buttons taking
+    # turns were two elements: after Play, the browser kept the old one beside the new one until
+    # the run ended, and as it vanished the row shifted under a click on Pause.
+    box = row.container(key=f"{prefix}-pause" if playing else f"{prefix}-play", width="content")
+    box.button(
+        t("controls.pause") if playing else t("controls.play"),
+        key=play_pause_key(prefix),
+        on_click=_pause if playing else _play,
+        args=(slot,),
+        type="primary",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        disabled=diverged and not playing,
+        **common,
+    )
     row.button(
         t("controls.step"),
         key=f"{prefix}-step",
@@ -83,6 +78,11 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         help=t("controls.speed_help"),
         width=SPEED_WIDTH,
     )
+
+
+def play_pause_key(prefix: str) -> str:
+    """The widget key of the Play/Pause button of the controls keyed by ``prefix``."""
+    return f"{prefix}-play-pause"
 
 
 def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:

@@ -27,7 +27,7 @@ BASE_CSS = """
 }
 [data-testid="stMain"] button { height: auto; }
 [data-testid="stMain"] button * { word-break: normal !important; overflow-wrap: normal !important; }
-/* Play and Pause take turns in one place: the same width, so the buttons beside them stay put. */
+/* The Play/Pause button keeps one width whichever it shows, so the buttons beside it stay put. */
 [data-testid="stMain"] :is([class*="-play"], [class*="-pause"]) button { min-width: 7.5rem; }
 </style>
 """

@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from app.ui.controls import play_pause_key
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy  # noqa: F401  (re-exported)
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -36,6 +37,13 @@ STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step c
 def button(page: Page, key: str) -> Locator:
     """The button with widget key ``key`` (a button with help also renders a hidden copy of itself)."""
     return page.locator(f".st-key-{key} button").filter(visible=True)
+
+
+def sent_as(key: str) -> str:
+    """The widget key a press of ``key`` is sent with: ``<prefix>-play`` and ``<prefix>-pause``
+    name the box of the one Play/Pause button (app/ui/controls.py) by what it does now."""
+    prefix, _, action = key.rpartition("-")
+    return play_pause_key(prefix) if action in ("play", "pause") else key
 
 
 class PressLog:
@@ -83,7 +91,9 @@ class PressLog:
         button(page, key).click()
         expect(button(page, shown)).to_be_visible(timeout=timeout)
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
-        assert self.asked[-1][0] == key and self.asked[-1][1], f"{key} was sent as a full-app rerun"
+        assert self.asked[-1][0] == sent_as(key) and self.asked[-1][1], (
+            f"{key} was sent as a full-app rerun"
+        )
         assert not any(self.runs[before:]), f"{key} was answered by a full-app run"
 
 

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.e2e
 HEADER = '[data-testid="stMain"] h2'
 # The sections with a live demonstration, and its controls' prefix (app/ui/lesson_live.py).
 LIVE = {"order": "order", "examples": "keras", "next": "race"}
+# Every chart of the main area drawn: plotly's svg in each st.plotly_chart and live chart.
+DRAWN = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] :is([data-testid="stPlotlyChart"], .unrolled-live-chart)')]
+    .every(chart => chart.querySelector('svg.main-svg'))"""
 FIRST_LOAD_MS = 90_000  # the first lesson page of a fresh server imports torch and plotly
 
 
@@ -25,6 +29,9 @@ def idle(page: Page) -> None:
 def press_step(page: Page, log: PressLog, section: str) -> None:
     """A live demonstration's Step reruns its section alone, not the lesson page."""
     if section in LIVE:
+        # Once every chart is drawn: a chart drawn after the run ends moves what is below it,
+        # and a click landing as the button moves is lost.
+        page.wait_for_function(DRAWN)
         log.press_in_section(page, f"{LIVE[section]}-step", f"{LIVE[section]}-play")
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.ui.controls import play_pause_key
 from tests.conftest import ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
@@ -34,6 +35,21 @@ def open_link(page: str, **query: str) -> AppTest:
         at.query_params[key] = value
     at.switch_page(page)
     return at.run()
+
+
+PLAY_PAUSE_ICONS = {"play": ":material/play_arrow:", "pause": ":material/pause:"}
+
+
+def control(at: AppTest, key: str):
+    """A live control by the key the tests name it with. ``<prefix>-play`` and ``<prefix>-pause``
+    are the one Play/Pause button (app/ui/controls.py), which must show that action; missing, as
+    a button that is not drawn, it fails the test."""
+    prefix, _, action = key.rpartition("-")
+    if action not in PLAY_PAUSE_ICONS:
+        return at.button(key=key)
+    button = at.button(key=play_pause_key(prefix))
+    assert button.proto.icon == PLAY_PAUSE_ICONS[action], f"{key}: it shows {button.label!r}"
+    return button
 
 
 def steps(at: AppTest) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.pages.conftest import charts, open_page, steps
+from tests.pages.conftest import charts, control, open_page, steps
 
 DUEL = "../pages/duel.py"
 
@@ -27,14 +27,14 @@ def test_step_and_reset_drive_all_models_together() -> None:
 
 def test_play_then_pause() -> None:
     at = open_page(DUEL)
-    at.button(key="duel-play").click().run()
-    assert at.button(key="duel-pause")
+    control(at, "duel-play").click().run()
+    assert control(at, "duel-pause")
     assert steps(at) > 0  # Play trains a short slice at once
-    at.button(key="duel-pause").click().run()
+    control(at, "duel-pause").click().run()
     paused = steps(at)
     at.run()
     assert steps(at) == paused
-    assert at.button(key="duel-play")
+    assert control(at, "duel-play")
 
 
 def test_three_cells_and_parameter_matching() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.pages.conftest import charts, open_page, steps
+from tests.pages.conftest import charts, control, open_page, steps
 
 GRADIENTS = "../pages/gradients.py"
 
@@ -32,7 +32,7 @@ def test_exploding_preset_explains_the_explosion_and_clipping_saves_it() -> None
         at.button(key="grad-step10").click().run()
     assert not at.exception
     assert any("exploded at step" in e.value for e in at.error)
-    assert at.button(key="grad-play").disabled
+    assert control(at, "grad-play").disabled
     at.toggle(key="cfg-clip").set_value(True).run()  # a live setting: same run, still diverged
     at.button(key="grad-reset").click().run()
     for _ in range(4):

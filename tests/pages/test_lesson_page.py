@@ -10,7 +10,7 @@ from app.engine.lesson_exercise import STARTING_POINT
 from app.engine.presets import PRESETS
 from app.ui.i18n import catalog
 from app.ui.lesson_path import ORDER
-from tests.pages.conftest import HOME, charts, open_page
+from tests.pages.conftest import HOME, charts, control, open_page
 
 LESSON = "../pages/lesson.py"
 
@@ -125,12 +125,12 @@ def test_the_advanced_checklist_keeps_its_ticks_across_pages() -> None:
 
 def test_step_pauses_a_playing_demo_and_leaving_the_section_pauses_it() -> None:
     at = open_lesson()
-    at.button(key="order-play").click().run()
-    assert at.button(key="order-pause")  # playing
+    control(at, "order-play").click().run()
+    assert control(at, "order-pause")  # playing
     played = int(at.metric[0].value.replace(",", ""))
     at.button(key="order-step").click().run()
-    assert at.button(key="order-play")  # paused by the step
+    assert control(at, "order-play")  # paused by the step
     assert int(at.metric[0].value.replace(",", "")) == played + 1
-    at.button(key="order-play").click().run()
+    control(at, "order-play").click().run()
     at.button(key="lesson-next").click().run()
     assert at.session_state["live:order"].playing is False  # nothing trains out of sight

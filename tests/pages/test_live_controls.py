@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import TRAIN, open_link, open_page, steps
+from tests.pages.conftest import TRAIN, control, open_link, open_page, steps
 
 LIVE_PAGES = [
     (TRAIN, "train"),
@@ -32,11 +32,11 @@ def open_live(page: str, prefix: str) -> AppTest:
 )
 def test_step_pauses_a_playing_run(page: str, prefix: str) -> None:
     at = open_live(page, prefix)
-    at.button(key=f"{prefix}-play").click().run()
-    assert at.button(key=f"{prefix}-pause")  # playing
+    control(at, f"{prefix}-play").click().run()
+    assert control(at, f"{prefix}-pause")  # playing
     played = steps(at)
     at.button(key=f"{prefix}-step").click().run()
-    assert at.button(key=f"{prefix}-play")  # paused by the step
+    assert control(at, f"{prefix}-play")  # paused by the step
     assert steps(at) == played + 1
     at.run()  # a paused run does not move on a rerun
     assert steps(at) == played + 1

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.ui import pacing
 from app.ui.live_pacer import MIN_WAIT
-from tests.pages.conftest import LIVE_CHART, TRAIN, component_data, steps
+from tests.pages.conftest import LIVE_CHART, TRAIN, component_data, control, steps
 from tests.pages.test_live_controls import open_live
 
 PACER = "unrolled.live_pacer"
@@ -44,7 +44,7 @@ def test_a_playing_page_asks_for_its_next_refresh_and_a_paused_one_does_not(
     at = open_live(page, prefix)
     [paused] = pacers(at)
     assert not paused["playing"]
-    at.button(key=f"{prefix}-play").click().run()
+    control(at, f"{prefix}-play").click().run()
     [playing] = pacers(at)
     assert playing["playing"]
     # The rest of a tick: never more than the longest tick, never a request at once.
@@ -54,7 +54,7 @@ def test_a_playing_page_asks_for_its_next_refresh_and_a_paused_one_does_not(
     names = components(at)
     if LIVE_CHART in names:
         assert len(names) - 1 - names[::-1].index(LIVE_CHART) < names.index(PACER)
-    at.button(key=f"{prefix}-pause").click().run()
+    control(at, f"{prefix}-pause").click().run()
     [stopped] = pacers(at)
     assert not stopped["playing"]
     assert not at.exception
@@ -64,7 +64,7 @@ def test_each_refresh_of_a_playing_run_trains_and_asks_again() -> None:
     """A refresh as the pacer asks for it (a rerun while playing) trains and ends with a new
     request, until Pause."""
     at = open_live(TRAIN, "train")
-    at.button(key="train-play").click().run()
+    control(at, "train-play").click().run()
     before, first = steps(at), pacers(at)[0]["run"]
     at.run()
     assert steps(at) > before

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app.engine.sentiment.reading import PROBES
 from app.ui import i18n, sentiment_inside
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import LIVE_CHART, component_data, open_page, steps
+from tests.pages.conftest import LIVE_CHART, component_data, control, open_page, steps
 
 SENTIMENT = "../pages/sentiment.py"
 
@@ -82,11 +82,11 @@ def test_typed_text_is_read_word_by_word_with_unknown_words() -> None:
 
 def test_play_then_step_pauses_and_reset_starts_again() -> None:
     at = open_page(SENTIMENT)
-    at.button(key="sentiment-play").click().run()
-    assert at.button(key="sentiment-pause")  # playing
+    control(at, "sentiment-play").click().run()
+    assert control(at, "sentiment-pause")  # playing
     played = steps(at)
     at.button(key="sentiment-step").click().run()
-    assert at.button(key="sentiment-play")  # paused by the step
+    assert control(at, "sentiment-play")  # paused by the step
     assert steps(at) == played + 1
     at.button(key="sentiment-reset").click().run()
     assert steps(at) == 0

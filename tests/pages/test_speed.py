@@ -6,15 +6,15 @@ import pytest
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 
 from app.ui import live_fragment, live_slot, state
-from tests.pages.conftest import TRAIN, open_link, open_page, steps
+from tests.pages.conftest import TRAIN, control, open_link, open_page, steps
 
 
 def test_slow_motion_from_a_link_trains_one_step_per_press_and_stays_in_the_link() -> None:
     at = open_page(TRAIN, speed="3")
     assert at.select_slider(key="train-speed").value == 3
-    at.button(key="train-play").click().run()
+    control(at, "train-play").click().run()
     assert steps(at) == 1  # the press shows one step at once; the timer trains the rest
-    at.button(key="train-pause").click().run()
+    control(at, "train-pause").click().run()
     assert at.query_params["speed"] == "3"
     at.switch_page("../pages/duel.py").run()
     assert at.select_slider(key="duel-speed").value == 3  # one speed for the session
@@ -25,7 +25,7 @@ def test_full_speed_is_the_default_and_drops_out_of_the_link() -> None:
     at = open_page(TRAIN, speed="3")
     at.select_slider(key="train-speed").set_value(0).run()
     assert "speed" not in at.query_params
-    at.button(key="train-play").click().run()
+    control(at, "train-play").click().run()
     assert steps(at) > 1  # a full-speed press trains a short time slice
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app.engine.text.corpus import CORPORA, MIN_CHARS
 from app.engine.text.units import FEATURES
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import charts, open_page, steps
+from tests.pages.conftest import charts, control, open_page, steps
 
 TEXT = "../pages/text.py"
 
@@ -83,9 +83,9 @@ def test_live_run_trains_with_the_usual_controls(live: AppTest) -> None:
     live.button(key="text-step10").click().run()
     assert steps(live) == 10
     assert any("step 10" in text.value for text in live.markdown)  # the live sample's heading
-    live.button(key="text-play").click().run()
+    control(live, "text-play").click().run()
     assert steps(live) > 10  # Play trains a short slice at once
-    live.button(key="text-pause").click().run()
+    control(live, "text-pause").click().run()
     assert steps(live) == steps(live.run())
     live.button(key="text-reset").click().run()
     assert steps(live) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from app.engine.config import RunConfig
-from tests.pages.conftest import HOME, TRAIN, charts, open_link, open_page, steps
+from tests.pages.conftest import HOME, TRAIN, charts, control, open_link, open_page, steps
 
 
 def test_home_page_renders_equations_and_link() -> None:
@@ -28,15 +28,15 @@ def test_step_advances_and_reset_returns_to_zero(train_page: AppTest) -> None:
 def test_play_trains_at_once_and_pause_stops(train_page: AppTest) -> None:
     # A press is a full-app run: Play trains one short slice (the timer's runs train the rest;
     # AppTest cannot fire the timer, tests/e2e/test_pages.py watches it in Chromium).
-    train_page.button(key="train-play").click().run()
-    assert train_page.button(key="train-pause")
+    control(train_page, "train-play").click().run()
+    assert control(train_page, "train-pause")
     played = steps(train_page)
     assert played > 0
-    train_page.button(key="train-pause").click().run()
+    control(train_page, "train-pause").click().run()
     paused = steps(train_page)
     train_page.run()
     assert steps(train_page) == paused
-    assert train_page.button(key="train-play")  # the Play button is back
+    assert control(train_page, "train-play")  # the Play button is back
 
 
 def test_charts_carry_the_run(train_page: AppTest) -> None:
@@ -107,7 +107,7 @@ def test_divergence_is_explained_not_raised() -> None:
     at.button(key="train-step10").click().run()
     assert not at.exception
     assert any("NaN" in w.value for w in at.warning)
-    assert at.button(key="train-play").disabled
+    assert control(at, "train-play").disabled
 
 
 def test_portuguese_page() -> None:

@@ -14,7 +14,7 @@ from app.engine.words.corpus import WORD_CORPORA
 from app.engine.words.sampling import DECODINGS
 from app.ui import i18n
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import charts, open_link, steps
+from tests.pages.conftest import charts, control, open_link, steps
 
 TEXT = "../pages/text.py"
 
@@ -50,9 +50,9 @@ def test_a_link_opens_the_word_level_and_it_trains_live() -> None:
     assert steps(at) == 10
     live_sample = at.code[0].value
     assert live_sample.startswith("the film is") and len(live_sample.split()) > 20
-    at.button(key="words-play").click().run()
+    control(at, "words-play").click().run()
     assert steps(at) > 10
-    at.button(key="words-pause").click().run()
+    control(at, "words-pause").click().run()
     assert steps(at) == steps(at.run())
     assert "Bits per word while training" in titles(at)
     assert at.query_params["mode"] == "words"
