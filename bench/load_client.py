@@ -47,15 +47,17 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_key
+
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 APP_DONE = ForwardMsg.FINISHED_SUCCESSFULLY
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 PACER = "unrolled.live_pacer"  # app/ui/live_pacer.py
 PACER_AGAIN = 10.0  # live_pacer.js AGAIN_MS
-# The one Play/Pause button of a page's controls (app/ui/controls.py): the tab names it
-# <prefix>-play or <prefix>-pause, by its icon.
-PLAY_PAUSE = "-play-pause"
-PAUSE_ICON = ":material/pause:"
+# The one Play/Pause button of a page's controls: the tab names it <prefix>-play or
+# <prefix>-pause, by its icon.
+PLAY_PAUSE = play_pause_key("")  # its key's ending
+ACTIONS = {icon: action for action, icon in PLAY_PAUSE_ICONS.items()}
 
 
 @dataclass
@@ -250,8 +252,7 @@ class Tab:
             widget_id = element.button.id
             key = widget_id.split("-", 2)[-1]
             if key.endswith(PLAY_PAUSE):  # one button: named by what it does now
-                action = "pause" if element.button.icon == PAUSE_ICON else "play"
-                key = f"{key.removesuffix(PLAY_PAUSE)}-{action}"
+                key = f"{key.removesuffix(PLAY_PAUSE)}-{ACTIONS[element.button.icon]}"
             self.buttons[key] = (widget_id, delta.fragment_id)
         elif kind == "exception":
             self.errors.append(f"exception in the page: {element.exception.message}")

@@ -13,6 +13,8 @@ from app.ui.live_slot import Slot
 from app.ui.load_meter import beat
 from app.ui.settings import load_preset
 
+# The Play/Pause button's icon, by what it does now (the browser tests and the load client read it).
+PLAY_PAUSE_ICONS = {"play": ":material/play_arrow:", "pause": ":material/pause:"}
 SPEED_WIDTH = 400  # px: the label on one line at the projector's type size, in Portuguese too
 
 
@@ -24,20 +26,20 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
     # live part on a projector) the speed wraps under them instead of the words being cut.
     row = st.container(horizontal=True, vertical_alignment="bottom", key=f"{prefix}-controls")
     common = {"width": "content"}
-    playing = slot.playing()
+    action = "pause" if slot.playing() else "play"
     # Play and Pause are one button (one key, so one element the browser updates in place), in a
     # box named by what it does now (`st-key-<prefix>-play` or `-pause`). Two buttons taking
     # turns were two elements: after Play, the browser kept the old one beside the new one until
     # the run ended, and as it vanished the row shifted under a click on Pause.
-    box = row.container(key=f"{prefix}-pause" if playing else f"{prefix}-play", width="content")
+    box = row.container(key=f"{prefix}-{action}", width="content")
     box.button(
-        t("controls.pause") if playing else t("controls.play"),
+        t(f"controls.{action}"),
         key=play_pause_key(prefix),
-        on_click=_pause if playing else _play,
+        on_click=_pause if action == "pause" else _play,
         args=(slot,),
         type="primary",
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        disabled=diverged and not playing,
+        icon=PLAY_PAUSE_ICONS[action],
+        disabled=diverged and action == "play",
         **common,
     )
     row.button(

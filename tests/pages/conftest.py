@@ -6,8 +6,9 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
-from app.ui.controls import play_pause_key
+from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_key
 from tests.conftest import ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
@@ -37,10 +38,7 @@ def open_link(page: str, **query: str) -> AppTest:
     return at.run()
 
 
-PLAY_PAUSE_ICONS = {"play": ":material/play_arrow:", "pause": ":material/pause:"}
-
-
-def control(at: AppTest, key: str):
+def control(at: AppTest, key: str) -> Button:
     """A live control by the key the tests name it with. ``<prefix>-play`` and ``<prefix>-pause``
     are the one Play/Pause button (app/ui/controls.py), which must show that action; missing, as
     a button that is not drawn, it fails the test."""
