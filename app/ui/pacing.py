@@ -48,8 +48,9 @@ def choose_tick(sessions: int, drawing: float) -> float:
 
 
 def slice_for(tick: float, sessions: int, drawing: float) -> float:
-    """Training seconds per refresh: what the tick leaves after drawing, and, while others play
-    too, no more than this session's share of LIVE_SHARE."""
+    """Training seconds per refresh (CPU seconds of the session's thread: app/engine/live.py
+    ``run_slice``): what the tick leaves after drawing, and, while others play too, no more than
+    this session's share of LIVE_SHARE."""
     spare = tick - drawing - HEADROOM
     if sessions > 1:
         spare = min(spare, LIVE_SHARE * tick / sessions - drawing - RUN_OVERHEAD)
