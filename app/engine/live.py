@@ -68,16 +68,18 @@ class Live:
         steps: int | None = None,
         seconds: float | None = None,
         stop: Callable[[], bool] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> int:
-        """Train ``steps`` steps, or for ``seconds`` (at least one step), or until ``stop()`` says
-        so before a step (a Pause pressed meanwhile); returns the steps done."""
+        """Train ``steps`` steps, or for ``seconds`` on ``clock`` (at least one step; by default
+        this thread's CPU time, see ``run_slice``), or until ``stop()`` says so before a step (a
+        Pause pressed meanwhile); returns the steps done."""
         if steps is None and seconds is None:
             steps = 1
         if steps is not None and steps <= 0:
             return 0
         with self.lock:
             halt = (lambda: self.diverged) if stop is None else (lambda: self.diverged or stop())
-            done, elapsed = run_slice(self._train_step, halt, steps, seconds)
+            done, elapsed = run_slice(self._train_step, halt, steps, seconds, clock)
             if done and elapsed > 0:
                 self.steps_per_second = smoothed(self.steps_per_second, done / elapsed)
             return done
@@ -203,23 +205,29 @@ def needs_new_model(old: Any, new: Any) -> bool:
 
 
 def run_slice(
-    step: Callable[[], None], stop: Callable[[], bool], steps: int | None, seconds: float | None
+    step: Callable[[], None],
+    stop: Callable[[], bool],
+    steps: int | None,
+    seconds: float | None,
+    clock: Callable[[], float] | None = None,
 ) -> tuple[int, float]:
-    """Run ``step`` until ``stop()``, ``steps`` steps, or ``seconds`` of this thread's CPU time;
-    returns the steps done and the wall time taken.
+    """Run ``step`` until ``stop()``, ``steps`` steps, or ``seconds`` on ``clock``; returns the
+    steps done and the wall time taken.
 
-    CPU time, not wall time: sessions share one interpreter (the GIL), and in a crowd a slice's
-    wall time is mostly waiting for other threads. The pacing (app/ui/pacing.py) budgets each
-    refresh's slice as CPU; timed on the wall, a slice of 40 sessions trained a third of that."""
+    By default (``clock`` None) this thread's CPU time, not the wall: sessions share one interpreter (the GIL), and
+    in a crowd a slice's wall time is mostly waiting for other threads. The pacing
+    (app/ui/pacing.py) budgets each refresh's slice as CPU; timed on the wall, a slice of 40
+    sessions trained a third of that."""
+    clock = clock or time.thread_time
     start = time.perf_counter()
-    cpu = time.thread_time()
+    began = clock()
     done = 0
     while not stop():
         step()
         done += 1
         if steps is not None and done >= steps:
             break
-        if seconds is not None and time.thread_time() - cpu >= seconds:
+        if seconds is not None and clock() - began >= seconds:
             break
     return done, time.perf_counter() - start
 

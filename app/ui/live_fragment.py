@@ -107,7 +107,11 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
         if state.speed():  # slow motion: a set number of steps per refresh, one on a press
             advance(slot, target, steps=steps_per_tick(seconds) if refresh else 1)
         else:
-            advance(slot, target, slice_seconds(slot, seconds) if refresh else MIN_SLICE)
+            # A press's short slice is timed on the wall: someone waits for its run to end.
+            clock = None if refresh else time.perf_counter
+            advance(
+                slot, target, slice_seconds(slot, seconds) if refresh else MIN_SLICE, clock=clock
+            )
         start = time.thread_time()
         # Figures as dicts, not validated on every refresh (style.py); the language read once.
         with plain_figures(), language_pinned():
@@ -151,12 +155,17 @@ def slice_seconds(slot: Slot, seconds: float | None = None) -> float:
 
 
 def advance(
-    slot: Slot, target: Live, seconds: float | None = None, steps: int | None = None
+    slot: Slot,
+    target: Live,
+    seconds: float | None = None,
+    steps: int | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> None:
-    """Train a playing thing for ``seconds`` or ``steps`` (called inside the live fragment). The
-    slice ends early when a press is waiting: Pause stops at the click, not a slice later."""
+    """Train a playing thing for ``seconds`` on ``clock`` (by default its thread's CPU) or ``steps`` (called inside the live
+    fragment). The slice ends early when a press is waiting: Pause stops at the click, not a slice
+    later."""
     if slot.playing() and not target.diverged:
-        target.train(steps=steps, seconds=seconds, stop=press_waiting)
+        target.train(steps=steps, seconds=seconds, stop=press_waiting, clock=clock)
     if target.diverged and slot.playing():
         slot.set_playing(False)
         st.rerun(scope="app")  # redraw the buttons; the pacer stops asking

@@ -141,3 +141,6 @@ def test_a_slice_is_timed_on_the_threads_cpu_not_the_wall(monkeypatch: pytest.Mo
     done, elapsed = live.run_slice(step, lambda: False, steps=None, seconds=0.0095)
     assert done == 10
     assert elapsed == pytest.approx(0.030)  # the speed shown stays steps per wall second
+    # A press's slice is timed on the wall (app/ui/live_fragment.py): 4 steps.
+    done, _ = live.run_slice(step, lambda: False, None, 0.0095, clock=live.time.perf_counter)
+    assert done == 4
