@@ -214,10 +214,10 @@ def run_slice(
     """Run ``step`` until ``stop()``, ``steps`` steps, or ``seconds`` on ``clock``; returns the
     steps done and the wall time taken.
 
-    By default (``clock`` None) this thread's CPU time, not the wall: sessions share one interpreter (the GIL), and
-    in a crowd a slice's wall time is mostly waiting for other threads. The pacing
-    (app/ui/pacing.py) budgets each refresh's slice as CPU; timed on the wall, a slice of 40
-    sessions trained a third of that."""
+    By default (``clock`` None) this thread's CPU time, not the wall: sessions share one
+    interpreter (the GIL), and in a crowd a slice's wall time is mostly waiting for other threads.
+    The pacing (app/ui/pacing.py) budgets each refresh's slice as CPU; timed on the wall, a slice
+    of 40 sessions trained a third of that."""
     clock = clock or time.thread_time
     start = time.perf_counter()
     began = clock()

@@ -87,6 +87,13 @@ def play_pause_key(prefix: str) -> str:
     return f"{prefix}-play-pause"
 
 
+def play_pause_box(key: str) -> tuple[str, str] | None:
+    """The controls' prefix and the action (``play``, ``pause``) named by ``key`` when it names
+    the box of a Play/Pause button (``<prefix>-play``, ``<prefix>-pause``); None otherwise."""
+    prefix, _, action = key.rpartition("-")
+    return (prefix, action) if action in PLAY_PAUSE_ICONS else None
+
+
 def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
     """One button per preset a page is about (the sidebar has them all)."""
     # In a row of their own width (wrapping on a narrow screen): a column cut their long names.

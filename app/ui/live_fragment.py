@@ -161,9 +161,9 @@ def advance(
     steps: int | None = None,
     clock: Callable[[], float] | None = None,
 ) -> None:
-    """Train a playing thing for ``seconds`` on ``clock`` (by default its thread's CPU) or ``steps`` (called inside the live
-    fragment). The slice ends early when a press is waiting: Pause stops at the click, not a slice
-    later."""
+    """Train a playing thing for ``seconds`` on ``clock`` (by default its thread's CPU) or
+    ``steps`` (called inside the live fragment). The slice ends early when a press is waiting:
+    Pause stops at the click, not a slice later."""
     if slot.playing() and not target.diverged:
         target.train(steps=steps, seconds=seconds, stop=press_waiting, clock=clock)
     if target.diverged and slot.playing():

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_key
+from app.ui.controls import play_pause_box, play_pause_key
 from devtools.app_server import free_port, start_app, stop_app, wait_healthy  # noqa: F401  (re-exported)
 from devtools.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -42,8 +42,8 @@ def button(page: Page, key: str) -> Locator:
 def sent_as(key: str) -> str:
     """The widget key a press of ``key`` is sent with: ``<prefix>-play`` and ``<prefix>-pause``
     name the box of the one Play/Pause button (app/ui/controls.py) by what it does now."""
-    prefix, _, action = key.rpartition("-")
-    return play_pause_key(prefix) if action in PLAY_PAUSE_ICONS else key
+    box = play_pause_box(key)
+    return play_pause_key(box[0]) if box else key
 
 
 class PressLog:

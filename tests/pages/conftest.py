@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_key
+from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_box, play_pause_key
 from tests.conftest import ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
@@ -42,9 +42,10 @@ def control(at: AppTest, key: str) -> Button:
     """A live control by the key the tests name it with. ``<prefix>-play`` and ``<prefix>-pause``
     are the one Play/Pause button (app/ui/controls.py), which must show that action; missing, as
     a button that is not drawn, it fails the test."""
-    prefix, _, action = key.rpartition("-")
-    if action not in PLAY_PAUSE_ICONS:
+    box = play_pause_box(key)
+    if box is None:
         return at.button(key=key)
+    prefix, action = box
     button = at.button(key=play_pause_key(prefix))
     assert button.proto.icon == PLAY_PAUSE_ICONS[action], f"{key}: it shows {button.label!r}"
     return button
