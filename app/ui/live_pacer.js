@@ -6,7 +6,8 @@
 // its live fragment (the tabs that read the model). A refresh starting before that run's last
 // messages left the server makes Streamlit report the run as cut short, and the browser then
 // keeps the elements it replaced (the Play button beside Pause) until some later run.
-// Counts per pacer on window.unrolledPacers (runs seen, refreshes asked, asked again).
+// Counts per pacer on window.unrolledPacers (runs seen, refreshes asked, asked again, and whether
+// the last run seen plays).
 const AGAIN_MS = 10000;  // no answer this long: the request or its answer was lost, ask again
 // The session's run state, as Streamlit's frontend shows it on its root element.
 const APP = '[data-testid="stApp"]';
@@ -35,6 +36,7 @@ export default function (component) {
   if (host.unrolledRun === data.run) return;  // the same run handed over again
   host.unrolledRun = data.run;
   count.runs += 1;
+  count.playing = data.playing;
   clearTimeout(host.unrolledTimer);
   if (!data.playing) return;
   const ask = (again) => {

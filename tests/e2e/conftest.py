@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, WebSocket, expect, sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -39,6 +39,23 @@ def button(page: Page, key: str) -> Locator:
     return page.locator(f".st-key-{key} button").filter(visible=True)
 
 
+def wait_until_still(page: Page, look: str, arg: object = None, frames: int = 10) -> None:
+    """Wait until ``look`` (a JavaScript function of ``arg``) returns the same for ``frames``
+    animation frames in a row: a fresh tab loads each kind of element's code on first use, so the
+    page's layout (and the CSS that st.html carries) settles a moment after the run has ended."""
+    page.wait_for_function(
+        """([look, arg, frames]) => {
+            const now = JSON.stringify(new Function(`return (${look})`)()(arg));
+            const still = (window.unrolledStill = window.unrolledStill || {});
+            const seen = still[look];
+            still[look] = {now, count: seen && seen.now === now ? seen.count + 1 : 0};
+            return still[look].count >= frames;
+        }""",
+        arg=[look, arg, frames],
+        polling="raf",
+    )
+
+
 def sent_as(key: str) -> str:
     """The widget key a press of ``key`` is sent with: ``<prefix>-play`` and ``<prefix>-pause``
     name the box of the one Play/Pause button (app/ui/controls.py) by what it does now."""
@@ -55,10 +72,15 @@ class PressLog:
         self.asked: list[tuple[str, str]] = []
         self.runs: list[bool] = []
         self.finished: list[int] = []  # ForwardMsg.ScriptFinishedStatus of each run
-        page.on(
-            "websocket",
-            lambda ws: (ws.on("framesent", self._sent), ws.on("framereceived", self._received)),
-        )
+        # The same, in the order the socket carried them: ("press", widget key), "run", "finished".
+        self.carried: list[tuple[str, str]] = []
+        self.socket: WebSocket | None = None
+        page.on("websocket", self._attach)
+
+    def _attach(self, socket: WebSocket) -> None:
+        self.socket = socket
+        socket.on("framesent", self._sent)
+        socket.on("framereceived", self._received)
 
     def _sent(self, frame: bytes | str) -> None:
         message = BackMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
@@ -67,14 +89,28 @@ class PressLog:
             for widget in rerun.widget_states.widgets:
                 if widget.WhichOneof("value") == "trigger_value":
                     self.asked.append((widget.id.split("-", 2)[-1], rerun.fragment_id))
+                    self.carried.append(("press", self.asked[-1][0]))
 
     def _received(self, frame: bytes | str) -> None:
         message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
         kind = message.WhichOneof("type")
         if kind == "new_session":
             self.runs.append(not message.metadata.run.fragment_ids)
+            self.carried.append(("run", ""))
         elif kind == "script_finished":
             self.finished.append(message.script_finished)
+            self.carried.append(("finished", ""))
+
+    def answered(self, since: int, widget: str) -> bool:
+        """Whether, from the ``since``-th thing carried, a press of ``widget`` was sent and a run
+        started after it has finished."""
+        wanted = [("press", widget), ("run", ""), ("finished", "")]
+        for carried in self.carried[since:]:
+            if carried == wanted[0]:
+                wanted.pop(0)
+                if not wanted:
+                    return True
+        return False
 
     def cut_short(self, since: int = 0) -> int:
         """How many runs (from the ``since``-th) the browser was told were cut short by the next.
@@ -87,13 +123,19 @@ class PressLog:
     ) -> None:
         """Press ``key``, wait for ``shown`` (a button's key) and the end of the run, and check the
         press was sent as a rerun of its live section and answered without a full-app run."""
-        before = len(self.runs)
-        button(page, key).click()
+        before, asked, since = len(self.runs), len(self.asked), len(self.carried)
+        assert self.socket is not None, "the page has no websocket yet"
+        # The session shows no run between the click and the server's answer: wait for the run
+        # that answers the press to finish, then for the browser to show it.
+        with self.socket.expect_event(
+            "framereceived", lambda _: self.answered(since, sent_as(key)), timeout=timeout
+        ):
+            button(page, key).click()
         expect(button(page, shown)).to_be_visible(timeout=timeout)
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
-        assert self.asked[-1][0] == sent_as(key) and self.asked[-1][1], (
-            f"{key} was sent as a full-app rerun"
-        )
+        sent = [fragment for widget, fragment in self.asked[asked:] if widget == sent_as(key)]
+        assert sent, f"no press of {key} was sent (pressed since: {self.asked[asked:]})"
+        assert all(sent), f"{key} was sent as a full-app rerun"
         assert not any(self.runs[before:]), f"{key} was answered by a full-app run"
 
 

@@ -88,6 +88,8 @@ def test_playing_charts_never_blink_and_are_never_re_created(
     page.locator(f".st-key-{prefix}-pause button").filter(visible=True).click()
     expect(page.locator(f".st-key-{prefix}-play button").filter(visible=True)).to_be_visible()
     expect(page.locator(APP_IDLE)).to_have_count(1)
+    # Once the pacer has the paused run: a request its timer sent before is not one after Pause.
+    page.wait_for_function(f"() => Object.values(({PACERS})()).every(p => p.playing === false)")
     paused = page.evaluate(PACERS)
     page.wait_for_timeout(1000)  # longer than a tick: a pacer still asking would have asked
     assert not blinks, blinks

@@ -23,18 +23,28 @@ SETTINGS = """() => Object.fromEntries(
         [...e.querySelectorAll('input')].map(i =>
             i.type === 'radio' || i.type === 'checkbox' ? i.checked : i.value),
     ]))"""
+# The whole panel drawn: a fresh tab loads some widgets' code on first use, and draws their
+# containers before their inputs.
+SETTINGS_DRAWN = f"""() => {{ const settings = Object.values(({SETTINGS})());
+    return settings.length > 10 && settings.every(inputs => inputs.length > 0); }}"""
 
 
 def open_link(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.locator(".st-key-cfg-hidden-size input")).to_have_value("24")
     expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.wait_for_function(SETTINGS_DRAWN)
 
 
 def go_to(page: Page, path: str) -> None:
     """Click ``path``'s entry in the sidebar's navigation and wait for the page to settle."""
+    # The session shows no run between the click and the server's answer, and the last page's
+    # elements stay until the new run replaces them: wait for the new page's title first.
+    title = page.locator('[data-testid="stMain"] h1').first
+    before = title.inner_text()
     page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click()
     page.wait_for_url(f"**/{path}?*")
+    expect(title).not_to_have_text(before)
     settle(page)
 
 
@@ -42,6 +52,7 @@ def settle(page: Page) -> None:
     """Wait until the settings are drawn and the script has stopped running."""
     expect(page.locator(".st-key-cfg-hidden-size input")).to_be_visible()
     expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.wait_for_function(SETTINGS_DRAWN)
 
 
 # Every ordered pair; each first page is opened once in English and once in Portuguese.
@@ -57,7 +68,6 @@ def test_a_page_change_keeps_every_setting(
 ) -> None:
     open_link(page, f"{app_url}/{first}?{LINK}{lang}")
     before = page.evaluate(SETTINGS)
-    assert len(before) > 10, before  # the whole settings panel, not a few stragglers
 
     go_to(page, second)
 
