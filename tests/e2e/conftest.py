@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -31,6 +32,11 @@ APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY = ".js-plotly-plot"
 METRICS = '[data-testid="stMain"] [data-testid="stMetricValue"]'
+# Every style-only st.html drawn (app/ui/shell.py start_page writes one on every page).
+CSS_ARRIVED = """() => {
+    const styles = document.querySelectorAll('[data-testid="stEvent"] [data-testid="stElementContainer"]');
+    return styles.length > 0 && [...styles].every(element => element.querySelector('style'));
+}"""
 STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step counter comes first
 
 
@@ -39,21 +45,11 @@ def button(page: Page, key: str) -> Locator:
     return page.locator(f".st-key-{key} button").filter(visible=True)
 
 
-def wait_until_still(page: Page, look: str, arg: object = None, frames: int = 10) -> None:
-    """Wait until ``look`` (a JavaScript function of ``arg``) returns the same for ``frames``
-    animation frames in a row: a fresh tab loads each kind of element's code on first use, so the
-    page's layout (and the CSS that st.html carries) settles a moment after the run has ended."""
-    page.wait_for_function(
-        """([look, arg, frames]) => {
-            const now = JSON.stringify(new Function(`return (${look})`)()(arg));
-            const still = (window.unrolledStill = window.unrolledStill || {});
-            const seen = still[look];
-            still[look] = {now, count: seen && seen.now === now ? seen.count + 1 : 0};
-            return still[look].count >= frames;
-        }""",
-        arg=[look, arg, frames],
-        polling="raf",
-    )
+def wait_for_css(page: Page) -> None:
+    """Wait until the page's CSS is in the document: Streamlit puts each st.html that holds only
+    styles in its event container, and draws it once the browser has loaded the code for such
+    elements, which a fresh tab does on first use, after the run may have ended."""
+    page.wait_for_function(CSS_ARRIVED)
 
 
 def sent_as(key: str) -> str:
@@ -118,19 +114,28 @@ class PressLog:
         and the browser then keeps the elements that run replaced."""
         return self.finished[since:].count(ForwardMsg.FINISHED_EARLY_FOR_RERUN)
 
+    def press(self, page: Page, key: str, timeout: float = TIMEOUT_MS) -> None:
+        """Press ``key`` and wait until the run that answers it has finished on the server. The
+        session shows no run between the click and the server's answer, so an idle page right
+        after a click says nothing."""
+        assert self.socket is not None, "the page has no websocket yet"
+        since = len(self.carried)
+        try:
+            with self.socket.expect_event(
+                "framereceived", lambda _: self.answered(since, sent_as(key)), timeout=timeout
+            ):
+                button(page, key).click()
+        except PlaywrightTimeoutError:
+            sent = ("press", sent_as(key)) in self.carried[since:]
+            pytest.fail(f"{key}: {'its run never finished' if sent else 'no press was sent'}")
+
     def press_in_section(
         self, page: Page, key: str, shown: str, timeout: float = TIMEOUT_MS
     ) -> None:
         """Press ``key``, wait for ``shown`` (a button's key) and the end of the run, and check the
         press was sent as a rerun of its live section and answered without a full-app run."""
-        before, asked, since = len(self.runs), len(self.asked), len(self.carried)
-        assert self.socket is not None, "the page has no websocket yet"
-        # The session shows no run between the click and the server's answer: wait for the run
-        # that answers the press to finish, then for the browser to show it.
-        with self.socket.expect_event(
-            "framereceived", lambda _: self.answered(since, sent_as(key)), timeout=timeout
-        ):
-            button(page, key).click()
+        before, asked = len(self.runs), len(self.asked)
+        self.press(page, key, timeout)
         expect(button(page, shown)).to_be_visible(timeout=timeout)
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
         sent = [fragment for widget, fragment in self.asked[asked:] if widget == sent_as(key)]

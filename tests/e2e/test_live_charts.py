@@ -40,7 +40,9 @@ def open_live(page: Page, url: str, prefix: str) -> int:
     expect(page.locator(APP_IDLE)).to_have_count(1)
     if prefix == "text":  # the live model, not the shipped one
         page.locator(".st-key-text-model [role=radiogroup] label").nth(1).click()
-        expect(page.locator(APP_IDLE)).to_have_count(1, timeout=60_000)  # reads its corpus
+        # Its controls come once it has read its corpus (the page shows no run before the reply).
+        expect(button(page, "text-play")).to_be_visible(timeout=60_000)
+        expect(page.locator(APP_IDLE)).to_have_count(1)
     page.wait_for_function(
         f"() => {{ const c = document.querySelectorAll('{HOSTS}');"
         " return c.length > 0 && [...c].every(h => h.querySelector('svg.main-svg')); }"

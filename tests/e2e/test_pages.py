@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     STEPS_METRIC,
     PressLog,
     button,
+    wait_for_css,
 )
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +39,7 @@ def load(page: Page, url: str, charts: int = 0) -> None:
     if charts:
         expect(page.locator(PLOTLY)).to_have_count(charts)
     expect(page.locator(APP_IDLE)).to_have_count(1)
+    wait_for_css(page)
 
 
 def steps(page: Page) -> str:
@@ -124,7 +126,7 @@ def test_a_press_reruns_its_live_section_not_the_page(
     log.press_in_section(page, "train-pause", "train-play")
     log.press_in_section(page, "train-step", "train-play")
     before = len(log.runs)
-    button(page, "train-reset").click()
+    log.press(page, "train-reset")
     expect(counter).to_have_text("0")
     expect(page.locator(APP_IDLE)).to_have_count(1)
     assert any(log.runs[before:]), "Reset was not answered by a full-app run"

@@ -40,22 +40,11 @@ def drawn(page: Page) -> str:
     return page.locator(DROPZONE).evaluate(DRAWN_WORDS)
 
 
-def wait_until_drawn(page: Page, words: str) -> None:
-    """Wait until the dropzone draws ``words``: its CSS comes in st.html elements, whose code the
-    browser loads on first use, so a fresh tab may draw them a moment after the uploader."""
-    page.wait_for_function(
-        f"([selector, words]) => {{ const zone = document.querySelector(selector);"
-        f" return zone !== null && ({DRAWN_WORDS})(zone).includes(words); }}",
-        arg=[DROPZONE, words],
-    )
-
-
 def test_portuguese_dropzone_and_decimal_comma(
     page: Page, app_url: str, tmp_path: Path, console_errors: list[str]
 ) -> None:
     load(page, f"{app_url}/train?task=csv&lang=pt")
     limit = f"{MAX_BYTES // 2**20} MB por arquivo • CSV, TSV, TXT"
-    wait_until_drawn(page, limit)
     words = drawn(page)
     assert limit in words and "Enviar" in words
     assert not ENGLISH.search(words), words

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import APP_IDLE, EXCEPTION, wait_until_still
+from tests.e2e.conftest import APP_IDLE, EXCEPTION, wait_for_css
 from tests.e2e.test_pages import button, load
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +75,7 @@ def test_the_main_chart_fits_the_projector_and_nothing_is_cut(
                 " h.querySelector('svg.main-svg'))"
             )
             expect(page.locator(EXCEPTION)).to_have_count(0)
-            wait_until_still(page, LOOK, HOSTS)
+            wait_for_css(page)
             look = page.evaluate(LOOK, HOSTS)
             assert_fits(look, path)
             if path == "/duel":  # its numbers stand beside the charts: the plot itself is tall
@@ -96,8 +96,10 @@ def test_a_long_page_shows_its_main_chart_first_on_a_projector(
         load(page, f"{app_url}{long_page.path}{joiner}present=1&lang={long_page.lang}")
         if long_page.live_model:  # the live model is the radio's last option, in any language
             page.locator(f".st-key-{long_page.live_model} [role='radiogroup'] label").last.click()
+            # Its controls come with it (the page shows no run before the server's reply).
+            expect(button(page, f"{long_page.controls}-step")).to_be_visible(timeout=60_000)
+            expect(page.locator(APP_IDLE)).to_have_count(1)
         page.wait_for_function(DRAWN, arg=HOSTS)
-        wait_until_still(page, LOOK, HOSTS)
         assert_fits(page.evaluate(LOOK, HOSTS), f"{long_page.path} before a step")
         drawn = page.evaluate(UPDATES, long_page.chart)
         button(page, f"{long_page.controls}-step").click()
@@ -105,7 +107,6 @@ def test_a_long_page_shows_its_main_chart_first_on_a_projector(
         expect(page.locator(APP_IDLE)).to_have_count(1)
         expect(page.locator(EXCEPTION)).to_have_count(0)
         page.evaluate("() => window.scrollTo(0, 0)")  # a click may scroll its button into view
-        wait_until_still(page, LOOK, HOSTS)
         assert_fits(page.evaluate(LOOK, HOSTS), f"{long_page.path} after a step")
     finally:
         context.close()
