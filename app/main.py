@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 import torch
 
+from app.ui.collector import freeze_start_up
 from app.ui.i18n import t
 from app.ui.shell import finish_page, render_sidebar, start_page
 
@@ -42,3 +43,4 @@ page = st.navigation(
 render_sidebar()
 page.run()
 finish_page()
+freeze_start_up()  # the first run has imported what the process keeps
