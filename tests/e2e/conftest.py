@@ -65,13 +65,28 @@ class PressLog:
     run, and how each run was reported finished. Attach it before the page loads."""
 
     def __init__(self, page: Page) -> None:
-        self.asked: list[tuple[str, str]] = []
-        self.runs: list[bool] = []
-        self.finished: list[int] = []  # ForwardMsg.ScriptFinishedStatus of each run
-        # The same, in the order the socket carried them: ("press", widget key), "run", "finished".
-        self.carried: list[tuple[str, str]] = []
+        # What the socket carried, in order: ("press", (widget key, fragment id)), ("run", whether
+        # a full-app run) and ("finished", its ForwardMsg.ScriptFinishedStatus).
+        self.carried: list[tuple[str, object]] = []
         self.socket: WebSocket | None = None
         page.on("websocket", self._attach)
+
+    def of(self, kind: str, since: int = 0) -> list:
+        """What of ``kind`` ("press", "run" or "finished") the socket carried from its ``since``-th
+        thing on."""
+        return [value for carried, value in self.carried[since:] if carried == kind]
+
+    @property
+    def asked(self) -> list[tuple[str, str]]:
+        return self.of("press")
+
+    @property
+    def runs(self) -> list[bool]:
+        return self.of("run")
+
+    @property
+    def finished(self) -> list[int]:
+        return self.of("finished")
 
     def _attach(self, socket: WebSocket) -> None:
         self.socket = socket
@@ -84,25 +99,23 @@ class PressLog:
             rerun = message.rerun_script
             for widget in rerun.widget_states.widgets:
                 if widget.WhichOneof("value") == "trigger_value":
-                    self.asked.append((widget.id.split("-", 2)[-1], rerun.fragment_id))
-                    self.carried.append(("press", self.asked[-1][0]))
+                    key = widget.id.split("-", 2)[-1]
+                    self.carried.append(("press", (key, rerun.fragment_id)))
 
     def _received(self, frame: bytes | str) -> None:
         message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            self.runs.append(not message.metadata.run.fragment_ids)
-            self.carried.append(("run", ""))
+            self.carried.append(("run", not message.metadata.run.fragment_ids))
         elif kind == "script_finished":
-            self.finished.append(message.script_finished)
-            self.carried.append(("finished", ""))
+            self.carried.append(("finished", message.script_finished))
 
     def answered(self, since: int, widget: str) -> bool:
         """Whether, from the ``since``-th thing carried, a press of ``widget`` was sent and a run
         started after it has finished."""
-        wanted = [("press", widget), ("run", ""), ("finished", "")]
-        for carried in self.carried[since:]:
-            if carried == wanted[0]:
+        wanted = ["press", "run", "finished"]
+        for kind, value in self.carried[since:]:
+            if kind == wanted[0] and (kind != "press" or value[0] == widget):
                 wanted.pop(0)
                 if not wanted:
                     return True
@@ -126,7 +139,7 @@ class PressLog:
             ):
                 button(page, key).click()
         except PlaywrightTimeoutError:
-            sent = ("press", sent_as(key)) in self.carried[since:]
+            sent = any(widget == sent_as(key) for widget, _ in self.of("press", since))
             pytest.fail(f"{key}: {'its run never finished' if sent else 'no press was sent'}")
 
     def press_in_section(
@@ -134,14 +147,13 @@ class PressLog:
     ) -> None:
         """Press ``key``, wait for ``shown`` (a button's key) and the end of the run, and check the
         press was sent as a rerun of its live section and answered without a full-app run."""
-        before, asked = len(self.runs), len(self.asked)
-        self.press(page, key, timeout)
+        since = len(self.carried)
+        self.press(page, key, timeout)  # fails if no press of ``key`` was sent
         expect(button(page, shown)).to_be_visible(timeout=timeout)
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
-        sent = [fragment for widget, fragment in self.asked[asked:] if widget == sent_as(key)]
-        assert sent, f"no press of {key} was sent (pressed since: {self.asked[asked:]})"
+        sent = [fragment for widget, fragment in self.of("press", since) if widget == sent_as(key)]
         assert all(sent), f"{key} was sent as a full-app rerun"
-        assert not any(self.runs[before:]), f"{key} was answered by a full-app run"
+        assert not any(self.of("run", since)), f"{key} was answered by a full-app run"
 
 
 def _unavailable(reason: str) -> None:

@@ -32,8 +32,7 @@ SETTINGS_DRAWN = f"""() => {{ const settings = Object.values(({SETTINGS})());
 def open_link(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.locator(".st-key-cfg-hidden-size input")).to_have_value("24")
-    expect(page.locator(APP_IDLE)).to_have_count(1)
-    page.wait_for_function(SETTINGS_DRAWN)
+    settle(page)
 
 
 def go_to(page: Page, path: str) -> None:
