@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -59,6 +60,7 @@ from pathlib import Path
 
 from load_client import Tab
 
+from app.ui.training_worker import SWITCH
 from devtools.app_server import free_port, start_app, wait_healthy
 from devtools.proxy import NGINX, start_nginx, stop_all
 
@@ -92,6 +94,14 @@ class Servers:
 
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def worker_cpu(self) -> float:
+        """CPU of the app processes' children: the training worker (app/engine/slice_worker.py)."""
+        total = 0.0
+        for child in (c for pid in self.pids for c in children(pid)):
+            with contextlib.suppress(FileNotFoundError):  # it ended meanwhile
+                total += cpu_seconds(child)
+        return total
 
     def event_loop_cpu(self) -> float:
         return sum(cpu_seconds(pid, pid) for pid in self.pids)
@@ -130,6 +140,7 @@ class Phase:
     threads: int = 0
     server_cpu: float = 0.0  # share of one core while playing
     event_loop_cpu: float = 0.0  # ... of it the server's main thread (the asyncio event loop)
+    worker_cpu: float = 0.0  # the server's child processes: its training worker
     client_cpu: float = 0.0
     other_cpu: float = 0.0  # every other process on the machine, in cores
     idle_cpu: float = 0.0  # server CPU seconds in IDLE_WINDOW after all tabs closed
@@ -151,6 +162,11 @@ def main() -> int:
     )
     parser.add_argument("--log", type=Path, help="copy the (first) server's log here")
     parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=f"every slice in its session's thread ({SWITCH}=0), as before the training worker",
+    )
+    parser.add_argument(
         "--replicas", type=int, default=1, help="app processes behind nginx (default 1: no nginx)"
     )
     args = parser.parse_args()
@@ -161,6 +177,8 @@ def main() -> int:
     if args.replicas > 1 and not NGINX.exists():
         parser.error(f"--replicas needs {NGINX} (Debian's nginx)")
 
+    if args.no_worker:
+        os.environ[SWITCH] = "0"  # the app processes inherit it
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="unrolled-load-") as tmp:
         prefix = Path(tmp)
@@ -196,6 +214,7 @@ def main() -> int:
     print(
         f"{args.replicas} app process(es)"
         + (" behind nginx (deploy/nginx.conf)" if args.replicas > 1 else "")
+        + (", training worker off" if args.no_worker else ", each with its training worker")
     )
     report(phases, load, rss_idle, rss_warm, warm, seconds, args.page)
     return 0
@@ -251,6 +270,7 @@ async def run_phase(
     phase.load = [tab.loaded_at - opened for tab in live if tab.loaded_at is not None]
 
     cpu0, loop0, client0 = servers.cpu(), servers.event_loop_cpu(), time.process_time()
+    worker0 = servers.worker_cpu()
     busy0, start = machine_busy(), time.perf_counter()
     end = start + seconds
 
@@ -265,9 +285,11 @@ async def run_phase(
     phase.played = wall
     phase.server_cpu = (servers.cpu() - cpu0) / wall
     phase.event_loop_cpu = (servers.event_loop_cpu() - loop0) / wall
+    phase.worker_cpu = (servers.worker_cpu() - worker0) / wall
     phase.client_cpu = (time.process_time() - client0) / wall
     machine = (machine_busy() - busy0) / wall
-    phase.other_cpu = max(0.0, machine - phase.server_cpu - phase.client_cpu)  # ticks are coarse
+    # Ticks are coarse, hence the floor.
+    phase.other_cpu = max(0.0, machine - phase.server_cpu - phase.worker_cpu - phase.client_cpu)
     phase.rss_with, phase.threads = servers.rss(), servers.threads()
 
     await asyncio.gather(*(tab.close() for tab in tabs))
@@ -412,6 +434,7 @@ def report(
         ("server CPU while playing", lambda p: f"{p.server_cpu:.0%} of a core"),
         ("  of which its event-loop thread", lambda p: f"{p.event_loop_cpu:.0%} of a core"),
         ("server CPU per refresh drawn", _per_refresh),
+        ("training worker (child processes) CPU", lambda p: f"{p.worker_cpu:.0%} of a core"),
         ("load client CPU (this process)", lambda p: f"{p.client_cpu:.0%} of a core"),
         ("other processes on the machine", lambda p: f"{p.other_cpu:.0%} of a core"),
         ("errors", lambda p: str(len(p.errors))),
@@ -545,6 +568,14 @@ def cpu_seconds(pid: int, thread: int | None = None) -> float:
     path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
     fields = Path(path).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # fields 14 and 15 of proc_pid_stat(5)
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (any of its threads' children), from /proc."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return [child for child in found if Path(f"/proc/{child}").exists()]
 
 
 def machine_busy() -> float:

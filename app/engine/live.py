@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -32,10 +32,15 @@ def learner_columns(*names: str, prefixes: tuple[str, ...] = ()) -> Columns:
 
 
 class Live:
-    """Trains in slices under its own lock. Subclasses provide ``_train_step()`` and ``diverged``."""
+    """Trains in slices under its own lock. Subclasses provide ``_train_step()`` and ``diverged``.
+
+    ``travels``: whether a slice may train in another process (app/engine/slice_worker.py), the
+    thing pickled there and back: true only for classes checked to pickle whole and to keep no
+    references that other objects share."""
 
     steps_per_second: float = math.nan
     config: Any
+    travels: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.uid = next(_UIDS)  # a name for caches: unlike id(), never reused by a later object
@@ -48,6 +53,15 @@ class Live:
     @property
     def diverged(self) -> bool:
         raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["lock"]  # a lock never travels: the copy gets its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
 
     def _train_step(self) -> None:
         raise NotImplementedError

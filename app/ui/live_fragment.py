@@ -26,7 +26,8 @@ from app.ui.i18n import language_pinned
 from app.ui.live_pacer import pace
 from app.ui.live_slot import Slot, SlotState, T
 from app.ui.load_meter import beat, live_gate, playing_sessions
-from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for
+from app.ui.pacing import MIN_SLICE, TICKS, choose_tick, slice_for, worker_slice
+from app.ui.training_worker import training_worker
 
 TURN_POLL = 0.1  # seconds: how often a refresh waiting for its turn looks for a press of its own
 
@@ -100,23 +101,27 @@ def live(slot: Slot, target: Live, draw: Callable[[], None], refresh: bool = Tru
     record = slot.state()
     if record.playing:
         beat()
-    seconds = tick(slot)  # None while paused
-    # Taking turns with the process's other live runs, then the thing's own lock: a press may be
-    # training the same object in another thread.
-    with taking_turns(refresh), target.lock:
-        if state.speed():  # slow motion: a set number of steps per refresh, one on a press
-            advance(slot, target, steps=steps_per_tick(seconds) if refresh else 1)
-        else:
-            # A press's short slice is timed on the wall: someone waits for its run to end.
-            clock = None if refresh else time.perf_counter
-            advance(
-                slot, target, slice_seconds(slot, seconds) if refresh else MIN_SLICE, clock=clock
-            )
+    seconds = tick(slot, trains_elsewhere(target))  # None while paused
+    # The thing's own lock (a press may be training the same object in another thread), then
+    # turns with the process's other live runs: a slice in the training worker waits without the
+    # interpreter and without a turn, so other sessions draw meanwhile.
+    with target.lock:
         start = time.thread_time()
-        # Figures as dicts, not validated on every refresh (style.py); the language read once.
-        with plain_figures(), language_pinned():
-            draw()
-        cost = time.thread_time() - start
+        elsewhere = refresh and not state.speed() and advance_elsewhere(slot, target, seconds)
+        travel = time.thread_time() - start if elsewhere else 0.0
+        with taking_turns(refresh):
+            if state.speed():  # slow motion: a set number of steps per refresh, one on a press
+                advance(slot, target, steps=steps_per_tick(seconds) if refresh else 1)
+            elif not elsewhere:
+                # A press's short slice is timed on the wall: someone waits for its run to end.
+                clock = None if refresh else time.perf_counter
+                seconds_here = slice_seconds(slot, seconds) if refresh else MIN_SLICE
+                advance(slot, target, seconds_here, clock=clock)
+            start = time.thread_time()
+            # Figures as dicts, not validated on every refresh (style.py); the language read once.
+            with plain_figures(), language_pinned():
+                draw()
+            cost = time.thread_time() - start + travel
         # Smoothed slowly, from a typical figure, each sample at most twice the estimate: a first
         # drawing (cold caches) or one slowed by a crowd of threads would otherwise stretch the
         # tick of this session for nothing.
@@ -154,6 +159,25 @@ def slice_seconds(slot: Slot, seconds: float | None = None) -> float:
     return slice_for(seconds or tick(slot) or TICKS[0], playing_sessions(), slot.state().draw_cost)
 
 
+def trains_elsewhere(target: Live) -> bool:
+    """Whether a refresh's slice of ``target`` goes to the training worker."""
+    worker = training_worker()
+    return worker is not None and worker.ready and target.travels
+
+
+def advance_elsewhere(slot: Slot, target: Live, seconds: float | None) -> bool:
+    """Train a refresh's slice in the process's training worker (app/ui/training_worker.py), if
+    the thing travels and the worker is up; whether it went there. Ends early when a press waits."""
+    worker = training_worker(start=True)
+    if worker is None or not (slot.playing() and not target.diverged):
+        return False
+    share = worker_slice(seconds or TICKS[0], playing_sessions())
+    if worker.train(target, steps=None, seconds=share, stop=press_waiting) is None:
+        return False
+    stop_if_diverged(slot, target)
+    return True
+
+
 def advance(
     slot: Slot,
     target: Live,
@@ -166,18 +190,23 @@ def advance(
     Pause stops at the click, not a slice later."""
     if slot.playing() and not target.diverged:
         target.train(steps=steps, seconds=seconds, stop=press_waiting, clock=clock)
+    stop_if_diverged(slot, target)
+
+
+def stop_if_diverged(slot: Slot, target: Live) -> None:
     if target.diverged and slot.playing():
         slot.set_playing(False)
         st.rerun(scope="app")  # redraw the buttons; the pacer stops asking
 
 
-def tick(slot: Slot) -> float | None:
+def tick(slot: Slot, elsewhere: bool = False) -> float | None:
     """The live fragment's tick (None while paused): 0.3 s alone, stretching as more sessions
-    of this process play (app/ui/pacing.py); in slow motion at least the time of one step."""
+    of this process play (app/ui/pacing.py), less when the thing trains ``elsewhere`` (the
+    training worker); in slow motion at least the time of one step."""
     record = slot.state()
     if not record.playing:
         return None
-    paced = choose_tick(playing_sessions(), record.draw_cost)
+    paced = choose_tick(playing_sessions(), record.draw_cost, elsewhere and not state.speed())
     speed = state.speed()
     return max(paced, round(1 / speed, 2)) if speed else paced
 

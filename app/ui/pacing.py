@@ -25,17 +25,23 @@ RUN_OVERHEAD = 0.01  # CPU of a fragment run outside the drawing: Streamlit's bo
 # about half of what a lone session trains (MAX_SLICE of each TICKS[0]).
 TRAIN_SHARE = 0.35
 REFRESH_AIM = 1.0  # seconds: a tick this long still shows a chart moving
+# The share of the training worker's core (app/engine/slice_worker.py) the slices of all playing
+# sessions may use together: the rest is shipping the things there and back.
+WORKER_SHARE = 0.8
 
 
-def choose_tick(sessions: int, drawing: float) -> float:
+def choose_tick(sessions: int, drawing: float, elsewhere: bool = False) -> float:
     """The tick for ``sessions`` playing sessions that each spend ``drawing`` CPU seconds drawing
-    a refresh, all of them within LIVE_SHARE of a core.
+    a refresh, all of them within LIVE_SHARE of a core. When their slices train in the training
+    worker (``elsewhere``), the shortest tick at which the drawing alone fits there.
 
     The shortest tick that still leaves TRAIN_SHARE of the core for training, as long as that
     tick is within REFRESH_AIM: a chart moving once a second is enough to watch, and beyond that
     faster refreshes would only take the hall's training away. When even that is not enough, the
     shortest tick at which every session still trains MIN_SLICE per refresh."""
     cost = drawing + RUN_OVERHEAD
+    if elsewhere:  # the training worker trains the slices: this core only draws
+        return next((tick for tick in TICKS if tick >= sessions * cost / LIVE_SHARE), TICKS[-1])
     least = sessions * (cost + MIN_SLICE) / LIVE_SHARE  # the refreshes alone, nearly
     training = sessions * cost / (LIVE_SHARE - TRAIN_SHARE)  # the training keeps its share
     fits = [tick for tick in TICKS if tick >= max(least, training) - 1e-9]
@@ -55,3 +61,9 @@ def slice_for(tick: float, sessions: int, drawing: float) -> float:
     if sessions > 1:
         spare = min(spare, LIVE_SHARE * tick / sessions - drawing - RUN_OVERHEAD)
     return min(MAX_SLICE, max(MIN_SLICE, spare))
+
+
+def worker_slice(tick: float, sessions: int) -> float:
+    """Training seconds per refresh (CPU of the training worker) when the slices train there:
+    every playing session's share of WORKER_SHARE of the worker's core per tick."""
+    return min(MAX_SLICE, max(MIN_SLICE, WORKER_SHARE * tick / sessions))

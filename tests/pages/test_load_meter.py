@@ -75,6 +75,28 @@ def test_a_few_sessions_keep_half_the_training_of_one_and_refresh_once_a_second(
         assert trained >= 0.5 * alone, (sessions, tick, trained, alone)
 
 
+@pytest.mark.parametrize("sessions", [1, 2, 10, 40, 80, 400])
+@pytest.mark.parametrize("drawing", [0.005, 0.015, 0.05])
+def test_with_the_training_worker_the_drawing_alone_fits_and_the_worker_is_shared(
+    sessions: int, drawing: float
+) -> None:
+    """Slices training in the worker leave this core to the drawing: the tick is the shortest at
+    which every session's drawing fits in LIVE_SHARE, and the slices together fit in
+    WORKER_SHARE of the worker's core (each at least MIN_SLICE, so a crowd stretches the tick)."""
+    tick = pacing.choose_tick(sessions, drawing, elsewhere=True)
+    cost = drawing + pacing.RUN_OVERHEAD
+    assert tick in pacing.TICKS
+    assert tick <= pacing.choose_tick(sessions, drawing)  # never slower than training here
+    if tick < pacing.TICKS[-1]:
+        assert sessions * cost <= pacing.LIVE_SHARE * tick + 1e-9
+    if tick > pacing.TICKS[0]:
+        assert sessions * cost > pacing.LIVE_SHARE * pacing.TICKS[pacing.TICKS.index(tick) - 1]
+    share = pacing.worker_slice(tick, sessions)
+    assert pacing.MIN_SLICE <= share <= pacing.MAX_SLICE
+    if share > pacing.MIN_SLICE:
+        assert sessions * share <= pacing.WORKER_SHARE * tick + 1e-9
+
+
 def test_a_lone_session_refreshes_fast_and_trains_most_of_the_tick() -> None:
     tick = pacing.choose_tick(1, 0.015)
     assert tick == pacing.TICKS[0] == 0.3

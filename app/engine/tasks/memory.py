@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor
 
@@ -28,10 +30,7 @@ VALIDATION_SEED_OFFSET = 1_000_003  # validation never overlaps the training str
 def adding(config: TaskConfig) -> Task:
     """Hochreiter & Schmidhuber (1997): each step has (value, marker); the answer is the marked sum."""
     length = config.length
-
-    def stream(size: int, generator: torch.Generator) -> Batch:
-        return adding_batch(size, length, generator)
-
+    stream = AddingStream(length)
     val_gen = torch.Generator().manual_seed(config.seed + VALIDATION_SEED_OFFSET)
     x_val, y_val = adding_batch(VALIDATION_SIZE, length, val_gen)
     x_tr, y_tr = adding_batch(VALIDATION_SIZE, length, torch.Generator().manual_seed(config.seed))
@@ -39,6 +38,17 @@ def adding(config: TaskConfig) -> Task:
     return Task(
         ADDING, "regression", 2, 1, x_tr, y_tr, x_val, y_val, stream=stream, held_out="fresh"
     )
+
+
+@dataclass(frozen=True)
+class AddingStream:
+    """Fresh adding sequences: a class, not a closure, so a run pickles whole (its slices may
+    train in another process: app/engine/slice_worker.py)."""
+
+    length: int
+
+    def __call__(self, size: int, generator: torch.Generator) -> Batch:
+        return adding_batch(size, self.length, generator)
 
 
 def adding_batch(size: int, length: int, generator: torch.Generator) -> Batch:
@@ -80,18 +90,7 @@ def recall(config: TaskConfig) -> Task:
     else:
         val_tokens = torch.randint(0, symbols, (VALIDATION_SIZE, lag + 1), generator=val_gen)
     held = _codes(val_tokens, symbols) if distinct < 2**62 else None
-
-    def stream(size: int, generator: torch.Generator) -> Batch:
-        tokens = torch.randint(0, symbols, (size, lag + 1), generator=generator)
-        if held is not None:  # beyond 2**62 sequences a repeat is too rare to matter
-            seen = torch.isin(_codes(tokens, symbols), held)
-            while bool(seen.any()):
-                tokens[seen] = torch.randint(
-                    0, symbols, (int(seen.sum()), lag + 1), generator=generator
-                )
-                seen = torch.isin(_codes(tokens, symbols), held)
-        return _recall_pair(tokens, symbols)
-
+    stream = RecallStream(lag, symbols, held)
     x_val, y_val = _recall_pair(val_tokens, symbols)
     x_tr, y_tr = stream(VALIDATION_SIZE, torch.Generator().manual_seed(config.seed))
     return Task(
@@ -106,6 +105,27 @@ def recall(config: TaskConfig) -> Task:
         stream=stream,
         held_out="fresh",
     )
+
+
+@dataclass(frozen=True)
+class RecallStream:
+    """Fresh recall sequences, none of them ``held`` for validation (a class, as AddingStream)."""
+
+    lag: int
+    symbols: int
+    held: Tensor | None  # the codes of the validation sequences (None: too many to repeat)
+
+    def __call__(self, size: int, generator: torch.Generator) -> Batch:
+        lag, symbols, held = self.lag, self.symbols, self.held
+        tokens = torch.randint(0, symbols, (size, lag + 1), generator=generator)
+        if held is not None:  # beyond 2**62 sequences a repeat is too rare to matter
+            seen = torch.isin(_codes(tokens, symbols), held)
+            while bool(seen.any()):
+                tokens[seen] = torch.randint(
+                    0, symbols, (int(seen.sum()), lag + 1), generator=generator
+                )
+                seen = torch.isin(_codes(tokens, symbols), held)
+        return _recall_pair(tokens, symbols)
 
 
 def _codes(tokens: Tensor, symbols: int) -> Tensor:

@@ -1,0 +1,168 @@
+"""Training slices in the worker process (app/engine/slice_worker.py): a slice there is the same
+slice as in the session's thread, the thing keeps its identity and lock, a press stops it, and
+whatever cannot go there (not ready, does not travel, too big, a dead worker) trains at home."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from app.engine import slice_worker
+from app.engine.config import RunConfig
+from app.engine.presets import PRESETS
+from app.engine.run import Run
+from app.engine.slice_worker import SliceWorker, dumps
+from app.engine.text.corpus import builtin_corpus
+from app.engine.text.run import TextConfig, TextRun
+
+READY_SECONDS = 60.0  # the worker imports torch: seconds on a busy machine
+
+
+def started(worker: SliceWorker) -> SliceWorker:
+    deadline = time.monotonic() + READY_SECONDS
+    while not worker.ready:
+        assert worker.broken is None and time.monotonic() < deadline, "the worker never started"
+        time.sleep(0.05)
+    return worker
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[SliceWorker]:
+    one = started(SliceWorker())
+    yield one
+    one.close()
+
+
+def never() -> bool:
+    return False
+
+
+def test_a_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) -> None:
+    away, here = Run(RunConfig(seed=3)), Run(RunConfig(seed=3))
+    lock, uid = away.lock, away.uid
+    with away.lock:
+        assert worker.train(away, steps=60, seconds=None, stop=never) == 60
+    here.train(steps=60)
+    assert away.lock is lock and away.uid == uid  # the same object, adopted in place
+    assert away.step == here.step == 60
+    for (name, mine), theirs in zip(
+        away.model.state_dict().items(), here.model.state_dict().values(), strict=True
+    ):
+        assert torch.equal(mine, theirs), name
+    assert set(away.history.columns) == set(here.history.columns)
+    for column in here.history.columns:
+        np.testing.assert_array_equal(away.history.array(column), here.history.array(column))
+    # Its generator and optimiser came back too: the next steps stay the same.
+    away.train(steps=5)
+    here.train(steps=5)
+    assert torch.equal(away.model.head.weight, here.model.head.weight)
+    assert isinstance(away.lock, type(threading.RLock()))
+
+
+def test_a_press_stops_a_slice_in_the_worker_early(worker: SliceWorker) -> None:
+    run = Run(RunConfig())
+    asked = time.monotonic()
+    pressed = lambda: time.monotonic() - asked > 0.05  # noqa: E731
+    with run.lock:
+        done = worker.train(run, steps=None, seconds=5.0, stop=pressed)
+    assert time.monotonic() - asked < 2.0  # not the five seconds asked for
+    assert done is not None and done == run.step < 100_000
+
+
+def test_a_diverging_run_comes_back_diverged(worker: SliceWorker) -> None:
+    run = Run(PRESETS["exploding"])
+    with run.lock:
+        worker.train(run, steps=100, seconds=None, stop=never)
+    assert run.diverged and run.diverged_at is not None and run.diverged_at <= 40
+
+
+def test_what_does_not_travel_trains_at_home(
+    worker: SliceWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = TextRun(TextConfig(corpus="toy", hidden_size=16, seq_len=16), builtin_corpus("toy"))
+    assert not text.travels
+    assert worker.train(text, steps=3, seconds=None, stop=never) is None
+    assert text.step == 0
+    monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 1000)
+    big = Run(RunConfig())
+    assert worker.train(big, steps=3, seconds=None, stop=never) is None
+    assert big.step == 0
+    monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 10**9)
+    assert worker.train(big, steps=3, seconds=None, stop=never) is None  # remembered as too big
+    unpicklable = Run(RunConfig())
+    unpicklable.task = replace(unpicklable.task, stream=lambda size, generator: None)
+    assert worker.train(unpicklable, steps=3, seconds=None, stop=never) is None
+    assert unpicklable.step == 0
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_run_travels(preset: str) -> None:
+    run = Run(PRESETS[preset])
+    run.train(steps=2)
+    back = pickle.loads(dumps(run))
+    assert len(dumps(run)) <= slice_worker.MAX_TRAVEL_BYTES
+    (x, y), (x_back, y_back) = run.batch(), back.batch()  # the same generator state, too
+    assert torch.equal(x_back, x) and torch.equal(y_back, y)
+
+
+def test_a_worker_not_yet_started_sends_nothing() -> None:
+    fresh = SliceWorker()
+    try:
+        if not fresh.ready:  # a spawned process takes a second at least to import torch
+            assert fresh.train(Run(RunConfig()), steps=3, seconds=None, stop=never) is None
+    finally:
+        fresh.close()
+
+
+def test_a_dead_worker_is_reported_and_every_slice_trains_at_home() -> None:
+    dying = started(SliceWorker())
+    try:
+        (pid,) = dying._pool._processes
+        os.kill(pid, signal.SIGKILL)
+        run = Run(RunConfig())
+        deadline = time.monotonic() + READY_SECONDS
+        while (trained := dying.train(run, steps=3, seconds=None, stop=never)) is not None:
+            assert time.monotonic() < deadline
+        assert trained is None and run.step == 0
+        assert dying.broken is not None and "stopped" in dying.broken
+        assert not dying.ready
+    finally:
+        dying.close()
+
+
+def test_tensors_travel_as_arrays_with_their_kind_and_gradient() -> None:
+    weight = torch.nn.Parameter(torch.randn(3, 4))
+    weight.grad = torch.randn(3, 4)
+    frozen = torch.nn.Parameter(torch.randn(2), requires_grad=False)
+    values = torch.arange(10.0)
+    back = pickle.loads(dumps({"w": weight, "f": frozen, "i": torch.arange(5), "v": values[2:4]}))
+    assert type(back["w"]) is torch.nn.Parameter and back["w"].requires_grad
+    assert torch.equal(back["w"], weight) and torch.equal(back["w"].grad, weight.grad)
+    assert type(back["f"]) is torch.nn.Parameter and not back["f"].requires_grad
+    assert back["i"].dtype == torch.int64 and back["i"].tolist() == [0, 1, 2, 3, 4]
+    assert back["v"].tolist() == [2.0, 3.0]
+
+
+def test_a_run_travels_whole_and_retuned(worker: SliceWorker) -> None:
+    run = Run(RunConfig(optimizer="sgd", momentum=0.5))
+    run.retune(replace(run.config, learning_rate=0.05, momentum=0.9))
+    with run.lock:
+        worker.train(run, steps=2, seconds=None, stop=never)
+    assert run.config.learning_rate == 0.05
+    assert [g["momentum"] for g in run.optimizer.param_groups] == [0.9]
+    assert [g["lr"] for g in run.optimizer.param_groups] == [0.05]
+    assert all(
+        p is q
+        for p, q in zip(
+            run.optimizer.param_groups[0]["params"], run.model.parameters(), strict=True
+        )
+    )
