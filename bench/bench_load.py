@@ -574,7 +574,8 @@ def children(pid: int) -> list[int]:
     """The live child processes of ``pid`` (any of its threads' children), from /proc."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
+        with contextlib.suppress(FileNotFoundError):  # the thread ended meanwhile
+            found += [int(c) for c in (task / "children").read_text().split()]
     return [child for child in found if Path(f"/proc/{child}").exists()]
 
 

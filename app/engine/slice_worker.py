@@ -59,14 +59,18 @@ class SliceWorker:
         """Whether the worker has started (until then, slices train in the session's thread)."""
         return self.broken is None and self._ready.done() and self._ready.exception() is None
 
+    def takes(self, live: Live) -> bool:
+        """Whether a slice of ``live`` would go to the worker now (the pacing budgets by this)."""
+        return self.ready and live.travels and live not in self._stay
+
     def train(
         self, live: Live, steps: int | None, seconds: float | None, stop: Callable[[], bool]
     ) -> int | None:
         """Train ``live`` in the worker for ``steps`` or ``seconds`` of the worker's CPU, or until
         ``stop()`` (asked every POLL_SECONDS), and adopt the result; the steps done, or None when
-        the slice did not go (not ready, does not travel or pickle, too big, the worker failed): then nothing
-        changed and the caller trains it itself. The caller holds ``live.lock``."""
-        if not (self.ready and live.travels) or live in self._stay:
+        the slice did not go (not ready, does not travel or pickle, too big, the worker failed):
+        then nothing changed and the caller trains it itself. The caller holds ``live.lock``."""
+        if not self.takes(live):
             return None
         try:
             data = dumps(live)
@@ -142,8 +146,6 @@ def adopt(live: Live, trained: Live) -> None:
 
 def _start(flags: multiprocessing.Array) -> None:
     global _flags
-    import torch
-
     torch.set_num_threads(1)  # the server's threads have the other core
     _flags = flags
 

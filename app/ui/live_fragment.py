@@ -162,7 +162,7 @@ def slice_seconds(slot: Slot, seconds: float | None = None) -> float:
 def trains_elsewhere(target: Live) -> bool:
     """Whether a refresh's slice of ``target`` goes to the training worker."""
     worker = training_worker()
-    return worker is not None and worker.ready and target.travels
+    return worker is not None and worker.takes(target)
 
 
 def advance_elsewhere(slot: Slot, target: Live, seconds: float | None) -> bool:

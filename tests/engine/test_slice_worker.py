@@ -92,10 +92,13 @@ def test_what_does_not_travel_trains_at_home(
     assert not text.travels
     assert worker.train(text, steps=3, seconds=None, stop=never) is None
     assert text.step == 0
+    assert not worker.takes(text)
     monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 1000)
     big = Run(RunConfig())
+    assert worker.takes(big)
     assert worker.train(big, steps=3, seconds=None, stop=never) is None
     assert big.step == 0
+    assert not worker.takes(big)  # the pacing no longer counts on the worker for it
     monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 10**9)
     assert worker.train(big, steps=3, seconds=None, stop=never) is None  # remembered as too big
     unpicklable = Run(RunConfig())
