@@ -40,7 +40,12 @@ WATCH_RECEIVED = """window.WebSocket = (Native => {
 CHOOSE_ON_RECEIVED = """([key, text, name, data]) => {
     const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
     window.chosen = false;
-    window.onReceived = received => {
+    // Armed by the next file chosen on that uploader, not now: a message carrying `text` that
+    // arrives before it (a late one of the page's load) would choose this file first, and the
+    // next file would replace it.
+    document.querySelector(`.st-key-${key} input[type=file]`).addEventListener(
+        'change', () => { window.onReceived = choose; }, {once: true});
+    const choose = received => {
         if (!received.includes(text)) return;
         window.onReceived = null;
         setTimeout(() => {  // a click of its own, not inside the socket's listener
@@ -61,7 +66,7 @@ def upload(page: Page, key: str, path: Path) -> None:
 
 def upload_on_text(page: Page, key: str, text: str, name: str, data: bytes) -> None:
     """Choose ``data`` as the file ``name`` on the uploader ``key`` as soon as the server sends
-    ``text`` (the page must watch, ``WATCH_RECEIVED``)."""
+    ``text`` after the next file chosen there (the page must watch, ``WATCH_RECEIVED``)."""
     page.evaluate(CHOOSE_ON_RECEIVED, [key, text, name, base64.b64encode(data).decode()])
 
 
