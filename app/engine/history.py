@@ -39,6 +39,9 @@ class History:
     _rows: int = 0
     _first: int | None = None  # strides count from the first recorded step
     _forced: set[float] = field(default_factory=set)
+    # Set on a history travelling with its run to the training worker (``travelling``): it keeps
+    # only its steps (what thinning and ``keeps`` read) and notes every record, for ``replay``.
+    journal: list[tuple[int, dict[str, float], bool]] | None = None
     # Columns already converted by array(), extended with the rows added since: a live refresh reads
     # every column it draws, and converting 2,000 floats each time was a tenth of its drawing.
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
@@ -50,6 +53,9 @@ class History:
             return
         if force:
             self._forced.add(float(step))
+        if self.journal is not None:
+            self.journal.append((step, dict(values), force))
+            values = {}
         row = {"step": float(step), **values}
         for name in row.keys() - self.columns.keys():
             self.columns[name] = [math.nan] * self._rows  # a column that appears later
@@ -58,6 +64,19 @@ class History:
         self._rows += 1
         if self._rows >= self.capacity:
             self._thin()
+
+    def travelling(self) -> History:
+        """A copy that records as this one would, holding only the steps, and notes what it
+        records: what a run's slice in another process needs of its history, a tenth of it."""
+        light = History(self.capacity, self.stride, self.known, journal=[])
+        light.columns = {"step": list(self.columns.get("step", []))}
+        light._rows, light._first, light._forced = self._rows, self._first, set(self._forced)
+        return light
+
+    def replay(self, journal: list[tuple[int, dict[str, float], bool]]) -> None:
+        """Record what a travelling copy of this history noted (the same rows, thinned the same)."""
+        for step, values, force in journal:
+            self.record(step, values, force)
 
     def keeps(self, step: int) -> bool:
         """Whether a row recorded at ``step`` would be kept (so costly values are measured only then)."""
@@ -88,6 +107,7 @@ class History:
         return math.nan
 
     def names(self, prefix: str = "") -> list[str]:
+        self._whole()
         return sorted(n for n in self.columns if n.startswith(prefix))
 
     def may_have(self, name: str) -> bool:
@@ -96,6 +116,7 @@ class History:
 
     def state(self) -> dict[str, object]:
         """Everything needed to rebuild this history (columns as float64 arrays)."""
+        self._whole()
         known = None
         if self.known is not None:
             known = {"names": sorted(self.known.names), "prefixes": list(self.known.prefixes)}
@@ -137,11 +158,18 @@ class History:
         return history
 
     def _column(self, name: str, missing: list[float]) -> list[float]:
+        if name != "step":
+            self._whole()
         if name in self.columns:
             return self.columns[name]
         if not self.may_have(name):
             raise KeyError(f"this history has no column {name!r} and never will")
         return missing
+
+    def _whole(self) -> None:
+        """Reading values needs the rows: a travelling history has only its steps."""
+        if self.journal is not None:
+            raise RuntimeError("a travelling history holds only its steps")
 
     def _thin(self) -> None:
         self.stride *= 2

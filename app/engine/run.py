@@ -33,7 +33,7 @@ COLUMNS = learner_columns("loss", "val_loss", prefixes=("radius/",))
 class Run(Learner):
     """One model learning one task. Never raises on divergence: it stops and says where."""
 
-    travels = True  # its task, model, optimiser, generator and History pickle whole, ~200 KB
+    travels = True  # its task, model, optimiser and generator pickle whole; its History as steps
 
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
         super().__init__()

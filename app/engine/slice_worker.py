@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from app.engine.history import History
 from app.engine.live import Live
 
 # A thing whose pickle is larger than this trains in its own thread: shipping it both ways at every
-# refresh would cost the server's core more than its slice (a default Run is about 200 KB).
+# refresh would cost the server's core more than its slice (a default Run goes as about 30 KB).
 MAX_TRAVEL_BYTES = 2_000_000
 JOBS = 256  # slices that may be on their way at once (one per playing session)
 # How often a waiting session looks for a press of its own: each look takes the GIL.
@@ -138,8 +139,14 @@ class SliceWorker:
 
 def adopt(live: Live, trained: Live) -> None:
     """Take over what ``trained`` (a copy of ``live`` trained elsewhere) holds, keeping ``live``'s
-    identity, its uid and its lock (held by the caller)."""
+    identity, its uid and its lock (held by the caller). Its histories went as travelling copies
+    (``History.travelling``): ``live``'s own record what they noted, so only a slice's rows come
+    back. A thing's histories travel as its own attributes (a Run's ``history``)."""
     own = {"lock": live.lock, "uid": live.uid}
+    for name, value in vars(trained).items():
+        if isinstance(value, History) and value.journal is not None:
+            getattr(live, name).replay(value.journal)
+            own[name] = getattr(live, name)
     live.__dict__.update(vars(trained))
     live.__dict__.update(own)
 
@@ -172,6 +179,8 @@ def dumps(thing: Any) -> bytes:
 
 class _TensorPickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is History and obj.journal is None:
+            return _same, (obj.travelling(),)  # its steps, not its rows (see ``adopt``)
         if (
             type(obj) not in (torch.Tensor, torch.nn.Parameter)
             or obj.device.type != "cpu"
@@ -181,6 +190,10 @@ class _TensorPickler(pickle.Pickler):
             return NotImplemented  # pickled as usual
         values = obj.detach().contiguous().numpy()
         return _tensor, (values, type(obj) is torch.nn.Parameter, obj.requires_grad, obj.grad)
+
+
+def _same(thing: Any) -> Any:
+    return thing
 
 
 _NUMPY_DTYPES = frozenset(

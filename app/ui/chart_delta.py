@@ -2,8 +2,9 @@
 
 A live chart is redrawn several times a second while a run plays, and most of each figure is the
 same as the last one: the layout, the colours, every point of the loss curve but the newest few.
-So the browser keeps the last figure it drew, and a refresh sends its differences: the layout
-only when it changed, and of each trace's x, y and z the number of values kept from the front and
+So the browser keeps the last figure it drew, and a refresh sends its differences: of the layout
+only the top-level entries that changed (an axis that gains its ticks, not the titles and fonts
+around it), and of each trace's x, y and z the number of values kept from the front and
 the values after them (a growing curve sends its new points). Each message names the versions it
 applies to; a browser that holds another version (a message lost to an interrupted refresh, a
 chart mounted afresh) asks for the whole figure (app/ui/live_chart.js).
@@ -31,7 +32,7 @@ class Drawn:
     into the growing arrays and the rest."""
 
     version: int
-    layout: str  # JSON, compared whole
+    layout: dict[str, str]  # each top-level entry as JSON, compared whole
     props: tuple[str, ...]  # per trace: its JSON without ARRAYS
     arrays: tuple[dict[str, TypedArray | list], ...]  # per trace: its ARRAYS
 
@@ -42,7 +43,8 @@ def split(spec: dict, version: int) -> Drawn:
     for trace in spec["data"]:
         props.append(_canonical({k: v for k, v in trace.items() if k not in ARRAYS}))
         arrays.append({k: trace[k] for k in ARRAYS if k in trace})
-    return Drawn(version, _canonical(spec["layout"]), tuple(props), tuple(arrays))
+    layout = {key: _canonical(value) for key, value in spec["layout"].items()}
+    return Drawn(version, layout, tuple(props), tuple(arrays))
 
 
 def delta(window: Sequence[Drawn], spec: dict, version: int) -> tuple[dict, Drawn]:
@@ -57,8 +59,9 @@ def delta(window: Sequence[Drawn], spec: dict, version: int) -> tuple[dict, Draw
     if not window or any(len(old.props) != len(after.props) for old in window):
         return {"figure": spec, "version": version}, after
     change: dict = {"traces": []}
-    if any(old.layout != after.layout for old in window):
-        change["layout"] = spec["layout"]
+    layout = _layout_change(window, spec["layout"], after.layout)
+    if layout:
+        change["layout"] = layout
     for i, trace in enumerate(spec["data"]):
         arrays = after.arrays[i]
         patch: dict = {
@@ -72,6 +75,16 @@ def delta(window: Sequence[Drawn], spec: dict, version: int) -> tuple[dict, Draw
         change["traces"].append(patch)
     bases = [old.version for old in window]
     return {"bases": bases, "version": version, "delta": change}, after
+
+
+def _layout_change(window: Sequence[Drawn], layout: dict, parts: dict[str, str]) -> dict:
+    """``{"set": {...}, "drop": [...]}``: the layout entries that differ from any of the window's
+    (set) and those that some of them have and ``layout`` has not (drop); empty when none."""
+    changed = {
+        k: v for k, v in layout.items() if any(old.layout.get(k) != parts[k] for old in window)
+    }
+    dropped = sorted({k for old in window for k in old.layout} - parts.keys())
+    return {"set": changed, "drop": dropped} if changed or dropped else {}
 
 
 def _tail(olds: list[tuple[TypedArray | list | None, int]], new: TypedArray | list) -> dict | None:
@@ -179,7 +192,11 @@ def apply(held: dict, message: dict) -> dict:
     if held.get("version") not in message["bases"]:
         raise ValueError("the message is for another version")
     change = message["delta"]
-    layout = change.get("layout", held["layout"])
+    layout = dict(held["layout"])
+    if "layout" in change:
+        layout.update(change["layout"]["set"])
+        for key in change["layout"]["drop"]:
+            layout.pop(key, None)
     data = []
     for old, patch in zip(held["data"], change["traces"], strict=True):
         trace = dict(patch.get("props") or {k: v for k, v in old.items() if k not in ARRAYS})

@@ -97,7 +97,11 @@ function patched(held, change) {
     }
     return trace;
   });
-  return complete ? { data, layout: change.layout || held.layout } : null;
+  if (!complete) return null;
+  // The layout's entries that changed are set, those it lost dropped; the rest are the held ones.
+  const layout = Object.assign({}, held.layout, change.layout ? change.layout.set : {});
+  if (change.layout) for (const key of change.layout.drop) delete layout[key];
+  return { data, layout };
 }
 const RESYNC_WAIT_MS = 1000;  // one request for the whole figure at a time, again if it got lost
 // The data arrive as JSON bytes (app/ui/static_code.py packed).

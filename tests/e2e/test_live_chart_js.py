@@ -28,6 +28,7 @@ async ({code, messages}) => {
   document.body.appendChild(root);
   const asked = [];
   const seen = [];
+  const layouts = [];
   for (const message of messages) {
     window.drawn = null;
     const data = new TextEncoder().encode(JSON.stringify(message));  // as the server packs it
@@ -35,8 +36,9 @@ async ({code, messages}) => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     seen.push(window.drawn && window.drawn.data.map((trace) => ({
       x: Array.from(trace.x), y: Array.from(trace.y), name: trace.name})));
+    layouts.push(window.drawn && window.drawn.layout);
   }
-  return {seen, asked};
+  return {seen, asked, layouts};
 }
 """
 
@@ -125,3 +127,28 @@ def test_the_browser_rebuilds_a_curve_from_old_points_picked_across_a_doubling(p
         assert drawn is not None
         assert _drawn(drawn) == json.loads(json.dumps(_lists(spec)))
     assert result["seen"][-1] is None and result["asked"] == ["resync"]
+
+
+def test_the_browser_sets_and_drops_the_layout_entries_a_refresh_changed(page) -> None:
+    """A refresh sends only the layout's entries that changed (an axis gaining or losing its
+    ticks, a note): the browser draws the server's whole layout, the untouched entries included."""
+    plain = _loss(600)
+    ticked = json.loads(json.dumps(plain))
+    ticked["layout"]["yaxis"] = {**plain["layout"]["yaxis"], "tickvals": [0.1, 1.0]}
+    ticked["layout"]["shapes"] = [{"type": "line", "x0": 0, "x1": 1, "y0": 1, "y1": 1}]
+    specs = [ticked, plain, ticked]
+    messages, window = [], ()
+    for version, spec in enumerate(specs, start=1):
+        message, drawn = delta(window, spec, version)
+        messages.append({"key": "loss", "fit": False, **message})
+        window = (*window[-1:], drawn)
+    assert messages[1]["delta"]["layout"]["drop"] == ["shapes"]
+    assert set(messages[2]["delta"]["layout"]["set"]) == {"yaxis", "shapes"}
+    result = _run(page, messages)
+    for layout, spec in zip(result["layouts"], specs, strict=True):
+        assert layout is not None
+        for key, value in spec["layout"].items():
+            if key != "font":  # the page's font family and colour are added to it
+                assert layout[key] == value, key
+        assert ("shapes" in layout) == ("shapes" in spec["layout"])
+        assert layout["font"]["size"] == spec["layout"]["font"]["size"]

@@ -239,3 +239,46 @@ def test_a_column_read_while_it_grows_and_thins_equals_a_fresh_conversion() -> N
     assert history.stride > 1 and seen
     with pytest.raises(ValueError):
         history.array("loss")[0] = 0.0
+
+
+def _records(count: int, first: int, forced: frozenset[int]) -> list[tuple[int, dict, bool]]:
+    records = []
+    for step in range(first, first + count):
+        values = {"loss": _value(step), **({"val": step / 3} if step % 11 == 0 else {})}
+        records.append((step, values, step in forced))
+    return records
+
+
+@pytest.mark.parametrize("before, after", [(0, 40), (30, 200), (130, 700), (590, 10)])
+def test_a_travelling_copy_notes_what_its_history_then_records_exactly(
+    before: int, after: int
+) -> None:
+    """A run's slice in the training worker records into a travelling copy of its history (its
+    steps only, app/engine/slice_worker.py); replaying what the copy noted into the history at
+    home gives the rows recording them there would have, across thinnings and forced rows."""
+    forced = frozenset({before + 3, before + after - 2})
+    home, here = History(capacity=64), History(capacity=64)
+    for step, values, force in _records(before, 1, forced):
+        home.record(step, values, force)
+        here.record(step, values, force)
+    away = home.travelling()
+    for step, values, force in _records(after, before + 1, forced):
+        assert away.keeps(step) == here.keeps(step)  # what decides whether to measure
+        away.record(step, values, force)
+        here.record(step, values, force)
+    assert (away.stride, len(away)) == (here.stride, len(here))
+    assert len(home) == min(before, len(home))  # the copy never touched it
+    home.replay(away.journal)
+    assert home == here and home.names() == here.names()
+    for name in here.names():
+        np.testing.assert_array_equal(home.array(name), here.array(name))
+
+
+def test_a_travelling_history_refuses_to_be_read() -> None:
+    history = History()
+    history.record(1, {"loss": 0.5})
+    away = history.travelling()
+    assert len(away) == 1 and away.keeps(2)
+    for read in (lambda: away.array("loss"), lambda: away.last("loss"), away.names, away.state):
+        with pytest.raises(RuntimeError, match="travelling"):
+            read()

@@ -48,11 +48,12 @@ def never() -> bool:
 
 def test_a_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) -> None:
     away, here = Run(RunConfig(seed=3)), Run(RunConfig(seed=3))
-    lock, uid = away.lock, away.uid
+    lock, uid, history = away.lock, away.uid, away.history
     with away.lock:
         assert worker.train(away, steps=60, seconds=None, stop=never) == 60
     here.train(steps=60)
     assert away.lock is lock and away.uid == uid  # the same object, adopted in place
+    assert away.history is history and away.history.journal is None  # its rows recorded here
     assert away.step == here.step == 60
     for (name, mine), theirs in zip(
         away.model.state_dict().items(), here.model.state_dict().values(), strict=True
@@ -169,3 +170,21 @@ def test_a_run_travels_whole_and_retuned(worker: SliceWorker) -> None:
             run.optimizer.param_groups[0]["params"], run.model.parameters(), strict=True
         )
     )
+
+
+def test_a_run_sends_its_history_as_steps_and_gets_back_the_slices_rows(
+    worker: SliceWorker,
+) -> None:
+    """A long run's history (2,000 rows of some 20 columns) does not travel: its steps go, the
+    rows of the slice come back, and the run at home then has every row it would have had."""
+    away, here = Run(RunConfig(seed=5)), Run(RunConfig(seed=5))
+    away.train(steps=3000)
+    here.train(steps=3000)
+    sent = dumps(away)
+    assert len(sent) < len(pickle.dumps(away.history.state())) / 3  # the rows stay at home
+    with away.lock:
+        assert worker.train(away, steps=200, seconds=None, stop=never) == 200
+    here.train(steps=200)
+    assert away.history == here.history
+    for column in here.history.names():
+        np.testing.assert_array_equal(away.history.array(column), here.history.array(column))

@@ -55,7 +55,27 @@ def test_what_did_not_change_is_not_sent_and_what_changed_is() -> None:
     message, _ = delta((drawn,), renamed, 3)
     assert message["delta"]["traces"][0]["props"]["name"] == "treino"
     assert "props" not in message["delta"]["traces"][1]
-    assert message["delta"]["layout"]["title"] == {"text": "perda"}
+    assert message["delta"]["layout"] == {"set": {"title": {"text": "perda"}}, "drop": []}
+    assert apply(apply({}, delta((), spec, 2)[0]), message)["layout"] == renamed["layout"]
+
+
+def test_a_layout_sends_only_its_entries_that_changed_and_drops_those_it_lost() -> None:
+    spec = _loss(600)
+    ticked = json.loads(json.dumps(spec))
+    ticked["layout"]["yaxis"] = {**spec["layout"]["yaxis"], "tickvals": [0.1, 1.0]}
+    ticked["layout"]["annotations"] = [{"text": "diverged", "x": 3, "y": 1}]
+    held = apply({}, delta((), ticked, 1)[0])
+    _, first = delta((), ticked, 1)
+    _, second = delta((first,), ticked, 2)
+    # The browser holds version 1 or 2; both have the ticks and the note, which are gone now.
+    message, _ = delta((first, second), spec, 3)
+    sent = message["delta"]["layout"]
+    assert set(sent["set"]) == {"yaxis"} and sent["drop"] == (
+        [] if "annotations" in spec["layout"] else ["annotations"]
+    )
+    assert apply(held, message)["layout"] == spec["layout"]
+    whole = _size({"layout": spec["layout"]})
+    assert _size(sent) < whole / 2, (_size(sent), whole)
 
 
 def test_new_traces_a_heatmap_and_nan_are_sent_whole_or_exactly() -> None:
