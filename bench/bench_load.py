@@ -1,4 +1,4 @@
-"""Load test of a live page (the training page; ``--page sentiment``): N sessions playing at once on
+"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``): N sessions playing at once on
 one server.
 
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
@@ -33,6 +33,7 @@ Run from the repository root (after ``pip install -e .``)::
     python bench/bench_load.py --quick    # N = 1, 3, 10 s each: under a minute
     python bench/bench_load.py --replicas 2   # one app process per core behind deploy/nginx.conf
     python bench/bench_load.py --page sentiment   # the same on the sentiment page
+    python bench/bench_load.py --page text        # the text page's live character model
 
 With ``--replicas K`` it starts K app processes and Debian's nginx with ``deploy/nginx.conf`` (on free
 loopback ports, as tests/e2e/test_proxy.py does). A tab's only request is its WebSocket, and it comes
@@ -65,7 +66,9 @@ from devtools.app_server import free_port, start_app, wait_healthy
 from devtools.proxy import NGINX, start_nginx, stop_all
 
 # The live pages a tab may play: each one's controls are keyed by its name (train-play...).
-PAGES = ("train", "sentiment")
+PAGES = ("train", "text", "sentiment")
+# Options a tab chooses once its page has loaded: the text page opens on its shipped model.
+CHOICES = {"text": {"text-model": 1}}
 # A class on one server: every session refreshing at least once a second, none waiting over 2 s
 # for a refresh, no press over 1 s, and steps/s summed over sessions at least half one session's.
 AIM_RATE = 1.0
@@ -233,7 +236,7 @@ async def run_phases(
     # caches are not charged to N = 1.
     warm_seconds = 0.0
     for replica in direct:
-        warm = Tab(replica, page)
+        warm = Tab(replica, page, CHOICES.get(page))
         opened = time.perf_counter()
         await warm.open(30)
         if not await warm.wait_loaded(opened + 90):
@@ -259,7 +262,7 @@ async def run_phase(
     phase = Phase(n, rss_before=servers.rss())
     log_start = servers.log_sizes()
     access_start = access_log.stat().st_size if access_log and access_log.exists() else 0
-    tabs = [Tab(url, page) for _ in range(n)]
+    tabs = [Tab(url, page, CHOICES.get(page)) for _ in range(n)]
     opened = time.perf_counter()
     results = await asyncio.gather(*(tab.open(30) for tab in tabs), return_exceptions=True)
     phase.errors += [f"connect: {r!r}" for r in results if isinstance(r, BaseException)]

@@ -81,9 +81,13 @@ class Reading:
 class Tab:
     """One browser tab on one page. Times are ``time.perf_counter()`` seconds in this process."""
 
-    def __init__(self, url: str, page: str) -> None:
+    def __init__(self, url: str, page: str, choices: dict[str, int] | None = None) -> None:
         self.url = url  # http://127.0.0.1:PORT
         self.page = page  # URL path of the page, e.g. "train"
+        # radio user key -> the option to choose once the page has loaded (the text page's live model)
+        self._choices = dict(choices or {})
+        self._radios: dict[str, tuple[str, list[str]]] = {}  # user key -> widget id, option labels
+        self._choosing: asyncio.Task[None] | None = None
         # user key -> (widget id, the fragment it is drawn in or ""), in the latest run drawing them
         self.buttons: dict[str, tuple[str, str]] = {}
         self.readings: list[Reading] = []
@@ -234,7 +238,10 @@ class Tab:
             if status == FRAGMENT_DONE and self._fragment_run is not None:
                 self._fragment_run.finished = True
             elif status == APP_DONE and self.loaded_at is None:
-                self.loaded_at = now
+                if self._choices:
+                    self._choose()
+                else:
+                    self.loaded_at = now
             elif status == COMPILE_ERROR:
                 self.errors.append("script compile error")
         elif kind == "ref_hash":
@@ -254,8 +261,13 @@ class Tab:
             if key.endswith(PLAY_PAUSE):  # one button: named by what it does now
                 key = f"{key.removesuffix(PLAY_PAUSE)}-{ACTIONS[element.button.icon]}"
             self.buttons[key] = (widget_id, delta.fragment_id)
+        elif kind == "radio":
+            radio = element.radio
+            self._radios[radio.id.split("-", 2)[-1]] = (radio.id, list(radio.options))
         elif kind == "exception":
             self.errors.append(f"exception in the page: {element.exception.message}")
+        elif kind == "metric" and self._choices:
+            return  # the page before its options are chosen: not the live thing's counter
         elif kind == "metric" and self._first_metric_pending and msg.metadata.delta_path[0] == 0:
             self._first_metric_pending = False
             try:
@@ -264,6 +276,20 @@ class Tab:
                 self.errors.append(f"step counter reads {element.metric.body!r}")
                 return
             self.readings.append(Reading(now, steps, fragment=bool(delta.fragment_id)))
+
+    def _choose(self) -> None:
+        """Choose the options asked for, as a click on a radio does (a full-app rerun)."""
+        missing = [key for key in self._choices if key not in self._radios]
+        if missing:
+            self.errors.append(f"no radio {missing[0]!r} on the page")
+        # A radio's value is the label of its option (streamlit's RadioSerde), not its index.
+        widgets = [
+            WidgetState(id=self._radios[key][0], string_value=self._radios[key][1][index])
+            for key, index in self._choices.items()
+            if key in self._radios
+        ]
+        self._choices = {}
+        self._choosing = asyncio.create_task(self._send_rerun(widgets=widgets), name="tab-choice")
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
         self.timer_interval = interval

@@ -66,6 +66,11 @@ class Live:
     def _train_step(self) -> None:
         raise NotImplementedError
 
+    def before_drawing(self) -> None:
+        """Measure now what a refresh draws of the current step and caches until the next one, when
+        that is costly: called where a slice trained in the training worker, so the server's drawing
+        finds it done."""
+
     def retune(self, config: Any) -> None:
         """Take settings that need no new model (LIVE_FIELDS of the config) while training."""
         if needs_new_model(self.config, config):

@@ -21,8 +21,10 @@ from app.engine.config import RunConfig
 from app.engine.presets import PRESETS
 from app.engine.run import Run
 from app.engine.slice_worker import SliceWorker, dumps
-from app.engine.text.corpus import builtin_corpus
+from app.engine.text.corpus import builtin_corpus, make_corpus
 from app.engine.text.run import TextConfig, TextRun
+from app.engine.words.corpus import builtin_tokens, make_word_corpus
+from app.engine.words.run import WordConfig, WordRun
 
 READY_SECONDS = 60.0  # the worker imports torch: seconds on a busy machine
 
@@ -89,11 +91,12 @@ def test_a_diverging_run_comes_back_diverged(worker: SliceWorker) -> None:
 def test_what_does_not_travel_trains_at_home(
     worker: SliceWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = TextRun(TextConfig(corpus="toy", hidden_size=16, seq_len=16), builtin_corpus("toy"))
-    assert not text.travels
-    assert worker.train(text, steps=3, seconds=None, stop=never) is None
-    assert text.step == 0
-    assert not worker.takes(text)
+    corpus = make_word_corpus("own", builtin_tokens("reviews")[:3000], 60)
+    words = WordRun(WordConfig(corpus="own", vocab_size=60, hidden_size=16), corpus)
+    assert not words.travels
+    assert worker.train(words, steps=3, seconds=None, stop=never) is None
+    assert words.step == 0
+    assert not worker.takes(words)
     monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 1000)
     big = Run(RunConfig())
     assert worker.takes(big)
@@ -188,3 +191,52 @@ def test_a_run_sends_its_history_as_steps_and_gets_back_the_slices_rows(
     assert away.history == here.history
     for column in here.history.names():
         np.testing.assert_array_equal(away.history.array(column), here.history.array(column))
+
+
+def _same_text_runs(away: TextRun, here: TextRun) -> None:
+    assert away.step == here.step
+    for (name, mine), theirs in zip(
+        away.model.state_dict().items(), here.model.state_dict().values(), strict=True
+    ):
+        assert torch.equal(mine, theirs), name
+    assert away.history == here.history
+
+
+def test_a_text_run_travels_without_its_corpus_and_trains_the_same(worker: SliceWorker) -> None:
+    """A character model's slice trains in the worker too. A built-in corpus (the Python one is
+    14 MB) goes as its name: the run comes back holding the very corpus the sessions share, its
+    training ids still a view of it."""
+    corpus = builtin_corpus("toy")
+    assert builtin_corpus("toy") is corpus  # one per process
+    config = TextConfig(corpus="toy", hidden_size=32, seq_len=16, batch_size=8)
+    away, here = TextRun(config, corpus), TextRun(config, corpus)
+    assert worker.takes(away)
+    assert len(dumps(away)) < corpus.ids.nbytes / 4
+    with away.lock:
+        assert worker.train(away, steps=30, seconds=None, stop=never) == 30
+    here.train(steps=30)
+    _same_text_runs(away, here)
+    assert away.corpus is corpus
+    assert away._train.data_ptr() == torch.from_numpy(corpus.train_ids).data_ptr()
+    assert away.history.names() and not np.isnan(away.history.last("val_bits"))
+    # What the page draws of this step came back measured: the server does not pass the text again.
+    assert away._held_out is not None and away._held_out == here.held_out()
+
+
+def test_a_text_run_on_the_users_own_text_takes_it_along(worker: SliceWorker) -> None:
+    own = make_corpus("own", "def add(a, b):\n    return a + b\n" * 150)
+    config = TextConfig(corpus="own", hidden_size=16, seq_len=16, batch_size=4)
+    away, here = TextRun(config, own), TextRun(config, own)
+    with away.lock:
+        assert worker.train(away, steps=10, seconds=None, stop=never) == 10
+    here.train(steps=10)
+    _same_text_runs(away, here)
+    assert away.corpus.text == own.text and np.array_equal(away.corpus.ids, own.ids)  # a copy
+    pickled = pickle.loads(pickle.dumps(builtin_corpus("toy")))
+    assert pickled is builtin_corpus("toy")
+
+
+def test_the_text_pages_default_model_travels_with_its_adam_state() -> None:
+    run = TextRun(TextConfig(), builtin_corpus("python"))
+    run.train(steps=1)  # Adam's moments now exist: twice the parameters again
+    assert len(dumps(run)) <= slice_worker.MAX_TRAVEL_BYTES

@@ -10,7 +10,7 @@ import random
 import sysconfig
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -104,6 +104,15 @@ class Corpus:
     text: str
     vocab: Vocabulary
     ids: np.ndarray  # (chars,) int64
+    builtin: bool = False  # made by builtin_corpus: the same in every process
+
+    def __reduce_ex__(self, protocol: int) -> object:
+        # A built-in corpus pickles as its name (the Python corpus is 14 MB): a run travelling to
+        # the training worker (app/engine/slice_worker.py) finds it there, and back here the very
+        # object the sessions share.
+        if self.builtin:
+            return builtin_corpus, (self.name,)
+        return super().__reduce_ex__(protocol)
 
     @property
     def split(self) -> int:
@@ -129,12 +138,14 @@ def make_corpus(name: str, text: str, vocab: Vocabulary | None = None) -> Corpus
     return Corpus(name, text, vocab, vocab.encode(text))
 
 
+@cache
 def builtin_corpus(name: str) -> Corpus:
-    """One of the corpora the app carries (not "own", which comes from the user)."""
+    """One of the corpora the app carries (not "own", which comes from the user), built once per
+    process and shared: read-only."""
     builders: dict[str, Callable[[], str]] = {"python": python_source, "toy": toy_code}
     if name not in builders:
         raise InputError(Problem("problem.text_corpus", f"unknown corpus {name!r}", {"name": name}))
-    return make_corpus(name, builders[name]())
+    return replace(make_corpus(name, builders[name]()), builtin=True)
 
 
 def own_text(data: bytes | str) -> str:

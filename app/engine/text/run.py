@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -86,12 +86,22 @@ class NextTokenLearner(Learner):
     A subclass sets ``_train`` (the ids), ``_offsets`` (0 .. window) and ``_held_out``, and says
     what its held-out bits are."""
 
+    corpus: Any  # with its train_ids
     _train: torch.Tensor
     _offsets: torch.Tensor
     _held_out: object | None
 
     def held_out_bits(self) -> float:
         raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        del state["_train"]  # the corpus's own ids, as a tensor: rebuilt from the corpus
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._train = torch.from_numpy(self.corpus.train_ids)
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Random windows of the training ids: inputs and the same windows shifted by one."""
@@ -113,6 +123,10 @@ class NextTokenLearner(Learner):
 
 class TextRun(NextTokenLearner):
     """One character model learning one corpus. Never raises on divergence: it stops and says where."""
+
+    # Its model, optimiser, generator and History pickle whole (2.1 MB for the default LSTM of 128);
+    # a built-in corpus goes as its name, the user's own whole (too big for a long text).
+    travels = True
 
     def __init__(self, config: TextConfig, corpus: Corpus) -> None:
         super().__init__()
@@ -150,6 +164,10 @@ class TextRun(NextTokenLearner):
 
     def held_out_bits(self) -> float:
         return self.held_out().bits
+
+    def before_drawing(self) -> None:
+        if not self.diverged:
+            self.held_out()  # 4,096 held-out characters: some 20 ms of the server's core a refresh
 
 
 def build_text_model(
