@@ -28,6 +28,7 @@ import torch
 
 from app.engine.history import History
 from app.engine.live import Live
+from app.engine.text.corpus import CORPORA, builtin_corpus
 
 # A thing whose pickle is larger than this trains in its own thread: shipping it both ways at every
 # refresh would cost the server's core more than its slice. A default Run goes as about 30 KB, the
@@ -157,6 +158,16 @@ def _start(flags: multiprocessing.Array) -> None:
     global _flags
     torch.set_num_threads(1)  # the server's threads have the other core
     _flags = flags
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    """Build the built-in text corpora now, beside the first slices: a character model travels
+    with its corpus's name (app/engine/text/corpus.py), and building the Python corpus here when
+    the first one arrives would keep that session waiting two seconds for its refresh."""
+    for name in CORPORA:
+        if name != "own":
+            builtin_corpus(name)
 
 
 def _ready() -> bool:

@@ -240,3 +240,20 @@ def test_the_text_pages_default_model_travels_with_its_adam_state() -> None:
     run = TextRun(TextConfig(), builtin_corpus("python"))
     run.train(steps=1)  # Adam's moments now exist: twice the parameters again
     assert len(dumps(run)) <= slice_worker.MAX_TRAVEL_BYTES
+
+
+def test_the_worker_builds_the_built_in_corpora_as_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """So the first character model to arrive does not wait for its corpus to be built."""
+    started_threads: list[str] = []
+    monkeypatch.setattr(
+        slice_worker.threading.Thread, "start", lambda self: started_threads.append(self.name)
+    )
+    monkeypatch.setattr(slice_worker.torch, "set_num_threads", lambda count: None)
+    monkeypatch.setattr(slice_worker, "_flags", None)  # what _start sets, put back afterwards
+    slice_worker._start(slice_worker.multiprocessing.RawArray("b", 1))
+    assert started_threads == ["warm-up"]
+    builtin_corpus.cache_clear()
+    slice_worker._warm_up()
+    assert builtin_corpus.cache_info().currsize == 2  # python and toy; "own" is the user's
