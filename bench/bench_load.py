@@ -1,5 +1,5 @@
-"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``): N sessions playing at once on
-one server.
+"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``): N sessions
+playing at once on one server.
 
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
 free port of 127.0.0.1) and opens N tabs on ``/train`` at once. The tabs are not browsers: each is a

@@ -57,10 +57,7 @@ def test_a_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) ->
     assert away.lock is lock and away.uid == uid  # the same object, adopted in place
     assert away.history is history and away.history.journal is None  # its rows recorded here
     assert away.step == here.step == 60
-    for (name, mine), theirs in zip(
-        away.model.state_dict().items(), here.model.state_dict().values(), strict=True
-    ):
-        assert torch.equal(mine, theirs), name
+    _same_weights(away, here)
     assert set(away.history.columns) == set(here.history.columns)
     for column in here.history.columns:
         np.testing.assert_array_equal(away.history.array(column), here.history.array(column))
@@ -69,6 +66,13 @@ def test_a_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) ->
     here.train(steps=5)
     assert torch.equal(away.model.head.weight, here.model.head.weight)
     assert isinstance(away.lock, type(threading.RLock()))
+
+
+def _same_weights(away: Run | TextRun, here: Run | TextRun) -> None:
+    for (name, mine), theirs in zip(
+        away.model.state_dict().items(), here.model.state_dict().values(), strict=True
+    ):
+        assert torch.equal(mine, theirs), name
 
 
 def test_a_press_stops_a_slice_in_the_worker_early(worker: SliceWorker) -> None:
@@ -195,10 +199,7 @@ def test_a_run_sends_its_history_as_steps_and_gets_back_the_slices_rows(
 
 def _same_text_runs(away: TextRun, here: TextRun) -> None:
     assert away.step == here.step
-    for (name, mine), theirs in zip(
-        away.model.state_dict().items(), here.model.state_dict().values(), strict=True
-    ):
-        assert torch.equal(mine, theirs), name
+    _same_weights(away, here)
     assert away.history == here.history
 
 
