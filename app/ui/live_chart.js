@@ -23,12 +23,15 @@ const CONFIG = { responsive: true, displaylogo: false };
 // without scrolling, whatever the resolution. A chart that starts too low for that keeps its own
 // height. The legend under the plot keeps its distance in pixels, not in shares of the plot.
 const FIT_MIN = 250, FIT_MAX = 900, FIT_MARGIN = 12, FIT_STEP = 16;
+function fittedHeight(host, own) {
+  const room = window.innerHeight - host.getBoundingClientRect().top - FIT_MARGIN;
+  const height = room >= FIT_MIN ? Math.min(room, FIT_MAX) : own;
+  const last = Number(host.dataset.height || 0);
+  return Math.abs(height - last) < FIT_STEP ? last || height : height;  // no jitter on small shifts
+}
 function fit(host, layout) {
   const own = layout.height;
-  const room = window.innerHeight - host.getBoundingClientRect().top - FIT_MARGIN;
-  let height = room >= FIT_MIN ? Math.min(room, FIT_MAX) : own;
-  const last = Number(host.dataset.height || 0);
-  if (Math.abs(height - last) < FIT_STEP) height = last || height;  // no jitter on small shifts
+  const height = fittedHeight(host, own);
   host.dataset.height = String(height);
   host.style.height = height + "px";
   const margin = layout.margin || {};
@@ -137,10 +140,16 @@ export default function (component) {
   }
   host.unrolledFigure = { version: data.version, data: figure.data, layout: figure.layout };
   host.unrolledAsked = 0;
+  host.unrolledFit = data.fit;
+  draw(host, count);
+  if (data.fit) refitWhenMoved(host, count);
+}
+function draw(host, count) {
   // Plotly writes into what it is given (ranges, uids): it gets a copy, the held figure stays as sent.
-  const drawn = structuredClone(figure);
+  const held = host.unrolledFigure;
+  const drawn = structuredClone({ data: held.data, layout: held.layout });
   const layout = drawn.layout;
-  if (data.fit) fit(host, layout);
+  if (host.unrolledFit) fit(host, layout);
   // The page's own look, as st.plotly_chart's theme gives it: its font, a transparent background.
   const page = getComputedStyle(document.body);
   const look = Object.assign({ paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)" }, layout);
@@ -149,4 +158,20 @@ export default function (component) {
     Plotly.react(host, drawn.data, look, CONFIG);
     count.updates += 1;
   });
+}
+// A chart fitted to the screen is fitted again when the page above it grows after it was drawn (a
+// late element, a font): while paused, no refresh would come to move its bottom back on screen.
+function refitWhenMoved(host, count) {
+  if (host.unrolledWatch) return;
+  const page = document.querySelector('[data-testid="stMainBlockContainer"]') || document.body;
+  host.unrolledWatch = new ResizeObserver(() => {
+    if (!host.isConnected) {
+      host.unrolledWatch.disconnect();
+      return;
+    }
+    const held = host.unrolledFigure;
+    if (!host.unrolledFit || !held) return;
+    if (fittedHeight(host, held.layout.height) !== Number(host.dataset.height)) draw(host, count);
+  });
+  host.unrolledWatch.observe(page);
 }

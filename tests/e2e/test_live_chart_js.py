@@ -152,3 +152,42 @@ def test_the_browser_sets_and_drops_the_layout_entries_a_refresh_changed(page) -
                 assert layout[key] == value, key
         assert ("shapes" in layout) == ("shapes" in spec["layout"])
         assert layout["font"]["size"] == spec["layout"]["font"]["size"]
+
+
+REFIT = """
+async ({code, message}) => {
+  const heights = [];
+  window.Plotly = {react: (host, data, layout) => { heights.push(layout.height); }};
+  const module = await import("data:text/javascript;base64," + code);
+  const spacer = document.createElement("div");
+  document.body.appendChild(spacer);
+  const root = document.createElement("div");
+  root.innerHTML = '<div class="unrolled-live-chart"></div>';
+  document.body.appendChild(root);
+  const data = new TextEncoder().encode(JSON.stringify(message));
+  module.default({data, parentElement: root, setStateValue: () => {}});
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  await settle();
+  const first = heights.length;
+  spacer.style.height = "120px";  // the page above the chart grows after it was drawn
+  await settle();
+  const host = root.querySelector(".unrolled-live-chart");
+  return {first, heights, bottom: host.getBoundingClientRect().bottom, room: innerHeight};
+}
+"""
+
+
+def test_a_fitted_chart_is_fitted_again_when_the_page_above_it_grows(page) -> None:
+    """On a projector a paused chart's bottom stays on screen when an element above it arrives
+    late: it is fitted again, not left cut off until the next refresh."""
+    message, _ = delta((), _loss(300), 1)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto("about:blank")
+    code = base64.b64encode((ROOT / "app/ui/live_chart.js").read_bytes()).decode()
+    result = page.evaluate(
+        REFIT, {"code": code, "message": {"key": "loss", "fit": True, **message}}
+    )
+    assert result["first"] == 1
+    assert len(result["heights"]) == 2, result  # drawn again, once
+    assert result["heights"][1] <= result["heights"][0] - 120 + 16, result
+    assert result["bottom"] <= result["room"], result
