@@ -89,7 +89,13 @@ class SliceWorker:
         if job is None:
             return None
         try:
-            trained = self._wait(self._pool.submit(_slice, data, job, steps, seconds), job, stop)
+            future = self._pool.submit(_slice, data, job, steps, seconds)
+        except BrokenProcessPool as error:  # it died since the last slice came back
+            self._give_back(job)
+            self._broke(error)
+            return None
+        try:
+            trained = self._wait(future, job, stop)
         finally:
             self._give_back(job)
         if trained is None:
@@ -119,13 +125,16 @@ class SliceWorker:
         except futures.CancelledError:
             return 0, None
         except BrokenProcessPool as error:
-            self.broken = f"the training worker stopped: {error}"
-            _LOG.error(self.broken)
+            self._broke(error)
             return None
         except Exception:  # the same slice trained here raises the same, where it is seen
             _LOG.exception("a slice failed in the training worker")
             return None
         return done, back
+
+    def _broke(self, error: BrokenProcessPool) -> None:
+        self.broken = f"the training worker stopped: {error}"
+        _LOG.error(self.broken)
 
     def _take(self) -> int | None:
         with self._lock:

@@ -150,6 +150,28 @@ def test_a_dead_worker_is_reported_and_every_slice_trains_at_home() -> None:
         dying.close()
 
 
+def test_a_worker_found_dead_when_a_slice_is_sent_is_reported_and_the_slice_trains_at_home() -> (
+    None
+):
+    # The worker died after the last slice came back: the pool refuses the next one outright
+    # (``submit`` raises) instead of failing it; a session's refresh must not see that.
+    dying = started(SliceWorker())
+    try:
+        (pid,) = dying._pool._processes
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + READY_SECONDS
+        while not dying._pool._broken:  # the pool's own thread notices the death
+            assert time.monotonic() < deadline, "the pool never noticed its worker died"
+            time.sleep(0.05)
+        assert dying.ready  # not told yet: the slice is sent
+        run = Run(RunConfig())
+        assert dying.train(run, steps=3, seconds=None, stop=never) is None and run.step == 0
+        assert dying.broken is not None and "stopped" in dying.broken and not dying.ready
+        assert len(dying._free) == slice_worker.JOBS  # its job given back
+    finally:
+        dying.close()
+
+
 def test_tensors_travel_as_arrays_with_their_kind_and_gradient() -> None:
     weight = torch.nn.Parameter(torch.randn(3, 4))
     weight.grad = torch.randn(3, 4)
