@@ -6,6 +6,8 @@ live slot (app/ui/live_slot.py)."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app.ui import state
 from app.ui.i18n import number, t
@@ -36,7 +38,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         t(f"controls.{action}"),
         key=play_pause_key(prefix),
         on_click=_pause if action == "pause" else _play,
-        args=(slot,),
+        args=(slot, prefix),
         type="primary",
         icon=PLAY_PAUSE_ICONS[action],
         disabled=diverged and action == "play",
@@ -46,7 +48,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         t("controls.step"),
         key=f"{prefix}-step",
         on_click=_step,
-        args=(slot, 1),
+        args=(slot, prefix, 1),
         disabled=diverged,
         help=t("controls.step_help"),
         icon=":material/skip_next:",
@@ -56,7 +58,7 @@ def render_controls(slot: Slot, prefix: str = "train") -> None:
         t("controls.step10"),
         key=f"{prefix}-step10",
         on_click=_step,
-        args=(slot, 10),
+        args=(slot, prefix, 10),
         disabled=diverged,
         icon=":material/fast_forward:",
         **common,
@@ -109,31 +111,61 @@ def render_preset_buttons(names: tuple[str, ...], prefix: str) -> None:
             )
 
 
+def section_key(prefix: str) -> str:
+    """The fragment key of the live section holding the controls keyed by ``prefix``."""
+    return f"{prefix}-section"
+
+
 def _pressed(slot: Slot) -> None:
     """Say that a control of ``slot`` was pressed: its buttons are drawn again, even when the
     browser sent the press with a refresh's request as one rerun of the live fragment alone
-    (live_fragment.py)."""
+    and it could not be sent to its section (live_fragment.py)."""
     slot.state().pressed = True
 
 
-def _pause(slot: Slot) -> None:
+def _answered_by_section(slot: Slot, prefix: str) -> None:
+    """Last in a press's callback: the press is answered by a run of its live section.
+
+    The browser sends the widget changes of one moment as one rerun, of the innermost fragment
+    when one of them is in it: a press landing with the pacer's request would rerun the live
+    fragment alone, whose run cannot redraw the buttons. Then the press asks for its section by
+    its key instead (the pacer's callback asks for nothing, so the section's run is the answer).
+    A press sent as a rerun of its section, or of the app, is left as it is: asking again would
+    start its run twice."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    running = getattr(ctx, "fragment_ids_this_run", None)
+    if not running:
+        return
+    try:
+        section = ctx.fragment_storage.resolve_target(section_key(prefix))
+    except (AttributeError, StreamlitAPIException):
+        return  # not drawn yet (or Streamlit changed): the full-app run answers it
+    if not set(section) & set(running):
+        slot.state().pressed = False  # answered by the section: no full-app run
+        st.rerun(section_key(prefix))
+
+
+def _pause(slot: Slot, prefix: str) -> None:
     _pressed(slot)
     slot.set_playing(False)
+    _answered_by_section(slot, prefix)
 
 
-def _play(slot: Slot) -> None:
+def _play(slot: Slot, prefix: str) -> None:
     _pressed(slot)
     beat()  # counted at once: the tick of the next refresh already knows this session plays
     slot.set_playing(True)
+    _answered_by_section(slot, prefix)
 
 
-def _step(slot: Slot, count: int) -> None:
+def _step(slot: Slot, prefix: str, count: int) -> None:
     """A step pauses a playing thing first: the press means "one at a time now"."""
     _pressed(slot)
     target = slot.get()
     slot.set_playing(False)
     if target is not None:
         target.train(steps=count)
+    _answered_by_section(slot, prefix)
 
 
 def _speed(slot: Slot, key: str) -> None:

@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from app.charts.style import plain_figures
 from app.engine.live import Live
 from app.ui import state
-from app.ui.controls import render_controls
+from app.ui.controls import render_controls, section_key
 from app.ui.i18n import language_pinned
 from app.ui.live_pacer import pace
 from app.ui.live_slot import Slot, SlotState, T
@@ -42,7 +42,7 @@ def live_section(slot: Slot[T], prefix: str, body: Callable[[T], None]) -> None:
     link (its callback sets ``app_run``): only the full-app run writes the link."""
     record = slot.state()
 
-    @st.fragment
+    @st.fragment(key=section_key(prefix))  # a press's callback may ask for it by name
     def section() -> None:
         if record.app_run and not record.page_run:
             st.rerun(scope="app")
@@ -64,10 +64,10 @@ def live_fragment(slot: Slot, draw: Callable[[Live], None]) -> None:
     @st.fragment
     def fragment() -> None:
         if record.pressed and not record.inside_run:
-            # A press came with the pacer's request: the browser sends the widget changes of one
-            # moment as one rerun, of the innermost fragment if one of them is in it. The press's
-            # callback has run; its buttons need a run of their section, which a fragment cannot
-            # ask for: the full-app run draws them (rare: the two must land together).
+            # A press came with the pacer's request (the browser sends the widget changes of one
+            # moment as one rerun, of the innermost fragment if one of them is in it) and its
+            # callback could not ask for its section (controls._answered_by_section): the
+            # full-app run draws its buttons.
             st.rerun(scope="app")
         target = slot.get()
         if target is not None:

@@ -37,6 +37,9 @@ CSS_ARRIVED = """() => {
     const styles = document.querySelectorAll('[data-testid="stEvent"] [data-testid="stElementContainer"]');
     return styles.length > 0 && [...styles].every(element => element.querySelector('style'));
 }"""
+# The kinds of widget value that a rerun carries only at the moment they fire: a button's, and a
+# components-v2 element's trigger (the pacer's request).
+TRIGGERS = ("trigger_value", "string_trigger_value", "json_trigger_value")
 STEPS_METRIC = METRICS + " >> nth=0"  # metric labels are translated: the step counter comes first
 
 
@@ -65,14 +68,15 @@ class PressLog:
     run, and how each run was reported finished. Attach it before the page loads."""
 
     def __init__(self, page: Page) -> None:
-        # What the socket carried, in order: ("press", (widget key, fragment id)), ("run", whether
-        # a full-app run) and ("finished", its ForwardMsg.ScriptFinishedStatus).
+        # What the socket carried, in order: ("press", (widget key, fragment id)) and ("sent", the
+        # keys of a rerun's triggers, pressed at one moment), ("run", whether a full-app run) and
+        # ("finished", its ForwardMsg.ScriptFinishedStatus).
         self.carried: list[tuple[str, object]] = []
         self.socket: WebSocket | None = None
         page.on("websocket", self._attach)
 
     def of(self, kind: str, since: int = 0) -> list:
-        """What of ``kind`` ("press", "run" or "finished") the socket carried from its ``since``-th
+        """What of ``kind`` ("press", "sent", "run" or "finished") the socket carried from its ``since``-th
         thing on."""
         return [value for carried, value in self.carried[since:] if carried == kind]
 
@@ -97,10 +101,15 @@ class PressLog:
         message = BackMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())
         if message.WhichOneof("type") == "rerun_script":
             rerun = message.rerun_script
+            keys = []
             for widget in rerun.widget_states.widgets:
-                if widget.WhichOneof("value") == "trigger_value":
-                    key = widget.id.split("-", 2)[-1]
+                kind = widget.WhichOneof("value")
+                key = widget.id.split("-", 2)[-1]
+                if kind == "trigger_value":  # a button
                     self.carried.append(("press", (key, rerun.fragment_id)))
+                if kind in TRIGGERS:
+                    keys.append(key)
+            self.carried.append(("sent", tuple(keys)))
 
     def _received(self, frame: bytes | str) -> None:
         message = ForwardMsg.FromString(frame if isinstance(frame, bytes) else frame.encode())

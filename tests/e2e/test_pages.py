@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     STEPS_METRIC,
     PressLog,
     button,
+    sent_as,
     wait_for_css,
 )
 
@@ -130,6 +131,60 @@ def test_a_press_reruns_its_live_section_not_the_page(
     expect(counter).to_have_text("0")
     expect(page.locator(APP_IDLE)).to_have_count(1)
     assert any(log.runs[before:]), "Reset was not answered by a full-app run"
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert not console_errors
+
+
+# Clicks the element named by window.unrolledPressWithRefresh in the same moment as a pacer's
+# request for the next refresh (right after it, before anything else happens in the page), as a
+# click landing with that request would: the pacers count their requests (live_pacer.js).
+PRESS_WITH_REFRESH = """(() => {
+  const watched = (count) => new Proxy(count, {
+    set(target, name, value) {
+      target[name] = value;
+      const selector = window.unrolledPressWithRefresh;
+      if (name === "asked" && selector) {
+        window.unrolledPressWithRefresh = null;
+        queueMicrotask(() => document.querySelector(selector).click());
+      }
+      return true;
+    },
+  });
+  window.unrolledPacers = new Proxy({}, {
+    set(target, name, value) {
+      target[name] = watched(value);
+      return true;
+    },
+  });
+})();"""
+
+
+def test_a_press_landing_with_a_refresh_reruns_its_section_not_the_page(
+    page: Page, app_url: str, console_errors: list[str]
+) -> None:
+    """The browser sends a click and the pacer's request of the same moment as one rerun, of the
+    live fragment. Pause is still answered by a run of its section (its buttons drawn again, the
+    run stopped), without a full-app run."""
+    page.add_init_script(PRESS_WITH_REFRESH)
+    log = PressLog(page)
+    load(page, app_url + "/train", TRAIN_CHARTS)
+    counter = page.locator(STEPS_METRIC)
+    button(page, "train-play").click()
+    expect(counter).not_to_have_text("0", timeout=LIVE_MS)
+    since = len(log.carried)
+    page.evaluate(
+        "selector => { window.unrolledPressWithRefresh = selector; }",
+        ".st-key-train-pause button",
+    )
+    expect(button(page, "train-play")).to_be_visible(timeout=LIVE_MS)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    together = [keys for keys in log.of("sent", since) if sent_as("train-pause") in keys]
+    assert together, "no Pause was sent"
+    assert len(together[0]) > 1, f"Pause was sent alone, not with the refresh's request: {together}"
+    assert not any(log.of("run", since)), "Pause was answered by a full-app run"
+    paused = steps(page)
+    assert stays(page, METRICS, paused, 1_500), "the step counter kept moving after Pause"
+    expect(page.locator(PLOTLY)).to_have_count(TRAIN_CHARTS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert not console_errors
 

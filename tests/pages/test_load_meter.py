@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -156,15 +158,76 @@ class AppRunAskedError(Exception):
     """st.rerun(scope="app"), as the test sees it."""
 
 
+def fragment_spy(fragments: list) -> Callable:
+    """``st.fragment`` (bare or with its arguments) keeping each fragment function undecorated."""
+
+    def fragment(function: Callable | None = None, **_: object) -> Callable:
+        if function is None:
+            return lambda later: fragment(later)
+        fragments.append(function)
+        return function
+
+    return fragment
+
+
+class FakeRunContext:
+    """What a press's callback reads of its script run: the fragments this run runs, and the
+    ids of fragments by key (one live section, keyed ``train-section``)."""
+
+    def __init__(self, running: list[str] | None) -> None:
+        self.fragment_ids_this_run = running
+        self.fragment_storage = self
+
+    def resolve_target(self, key: str) -> list[str]:
+        assert key == "train-section"
+        return ["section-id"]
+
+
+@pytest.mark.parametrize("press", ["play", "pause", "step"])
+def test_a_press_sent_with_a_refresh_asks_for_its_section_by_name(
+    monkeypatch: pytest.MonkeyPatch, press: str
+) -> None:
+    """The browser sends the widget changes of one moment as one rerun, of the fragment when one
+    of them (the pacer's request) is in it. A press whose rerun is then the live fragment's asks
+    for its section's run instead (st.rerun with the section's key), so its buttons are drawn
+    without a full-app run; a press sent as its section's or the app's rerun asks for nothing."""
+    monkeypatch.setattr(live_slot.st, "session_state", {})
+    monkeypatch.setattr(live_slot.Slot, "get", lambda self: None)
+    asked = []
+
+    def rerun(scope: str) -> None:
+        asked.append(scope)
+        raise AppRunAskedError  # as st.rerun ends a callback
+
+    monkeypatch.setattr(controls.st, "rerun", rerun)
+    callbacks = {"play": controls._play, "pause": controls._pause}
+    callback = callbacks.get(press, lambda *a: controls._step(*a, 1))
+
+    def asked_when_running(running: list[str] | None) -> list[str]:
+        context = FakeRunContext(running)
+        monkeypatch.setattr(controls, "get_script_run_ctx", lambda **_: context)
+        asked.clear()
+        with contextlib.suppress(AppRunAskedError):
+            callback(state.RUN, "train")
+        return list(asked)
+
+    assert asked_when_running(["pacer-fragment-id"]) == ["train-section"]
+    assert not state.RUN.state().pressed  # answered by the section: no full-app run
+    assert asked_when_running(["section-id"]) == []  # sent as its section's rerun already
+    assert state.RUN.state().pressed
+    assert asked_when_running(None) == [] and asked_when_running([]) == []  # the app's run
+
+
 def test_a_press_sent_with_a_refresh_is_answered_by_a_full_app_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The browser sends the widget changes of one moment as one rerun, of the fragment when one
-    of them (the pacer's request) is in it. A press in such a batch still gets a full-app run, so
-    its buttons are redrawn; a refresh without a press does not."""
+    of them (the pacer's request) is in it. A press in such a batch whose callback could not ask
+    for its section (test above) still gets a full-app run, so its buttons are redrawn; a refresh
+    without a press does not."""
     monkeypatch.setattr(live_slot.st, "session_state", {})
     fragments = []
-    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+    monkeypatch.setattr(live_fragment.st, "fragment", fragment_spy(fragments))
     runs = []
     monkeypatch.setattr(live_fragment, "live", lambda *a, refresh: runs.append(refresh))
     monkeypatch.setattr(live_slot.Slot, "get", lambda self: object())
@@ -196,7 +259,7 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
     """
     monkeypatch.setattr(live_slot.st, "session_state", {})
     fragments = []
-    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+    monkeypatch.setattr(live_fragment.st, "fragment", fragment_spy(fragments))
 
     class Thing:
         def train(self, steps: int) -> None:
@@ -219,8 +282,8 @@ def test_a_live_section_answers_presses_alone_and_reset_with_the_page(
     live_fragment.live_section(state.RUN, "train", drawn.append)  # the page's run
     assert drawn == [thing] and controls_drawn == ["train"]
     [section] = fragments
-    for press in (controls._play, controls._pause, lambda slot: controls._step(slot, 1)):
-        press(state.RUN)
+    for press in (controls._play, controls._pause, lambda *a: controls._step(*a, 1)):
+        press(state.RUN, "train")
         assert state.RUN.state().pressed
         section()  # the press's rerun: of the section alone
         assert not state.RUN.state().pressed  # its buttons are drawn again
@@ -251,7 +314,7 @@ def test_only_the_full_app_run_writes_what_a_section_keeps_in_the_link(
     default). A widget of the section that changes the link asks for the full-app run."""
     monkeypatch.setattr(live_slot.st, "session_state", {})
     fragments = []
-    monkeypatch.setattr(live_fragment.st, "fragment", lambda f: fragments.append(f) or f)
+    monkeypatch.setattr(live_fragment.st, "fragment", fragment_spy(fragments))
     monkeypatch.setattr(live_slot.Slot, "get", lambda self: object())
     monkeypatch.setattr(live_fragment, "render_controls", lambda slot, prefix: None)
 
