@@ -1,7 +1,8 @@
 """A stacked RNN, LSTM or GRU whose parameters are named and shaped exactly like torch.nn's.
 
 Two ways to run the same weights:
-- ``forward``: torch's fused kernels, for training (the linear RNN has no fused kernel and unrolls);
+- ``forward``: torch's fused kernels, for training (the linear RNN has no fused kernel and unrolls),
+  and its fused cells for a single step (writing text a character at a time);
 - ``unroll``: the step equations from ``models.equations``, one time step at a time, keeping every
   intermediate value so a page can show it.
 """
@@ -97,6 +98,11 @@ class Recurrent(nn.Module):
         if self.cell == "rnn" and self.activation == "linear":
             outputs, state, _ = self.unroll(x, state)
             return outputs, state
+        if x.shape[1] == 1:
+            return self._one_step(x[:, 0], state)
+        return self._sequence(x, state)
+
+    def _sequence(self, x: Tensor, state: State) -> tuple[Tensor, State]:
         # The same entry points torch.nn.RNN/LSTM/GRU call: one fused kernel for the whole sequence.
         args = (self.flat_weights(), True, self.num_layers, 0.0, self.training, False, True)
         if self.cell == "lstm":
@@ -105,6 +111,26 @@ class Recurrent(nn.Module):
         kernel = {"gru": torch._VF.gru, "tanh": torch._VF.rnn_tanh, "relu": torch._VF.rnn_relu}
         outputs, h = kernel["gru" if self.cell == "gru" else self.activation](x, state, *args)
         return outputs, h
+
+    def _one_step(self, x: Tensor, state: State) -> tuple[Tensor, State]:
+        """One time step through torch's fused cells, layer by layer: what writing text does a
+        character at a time. The sequence kernel sets up each call (oneDNN for the LSTM) at about
+        four times the cost of the cell itself."""
+        finals_h, finals_c = [], []
+        for layer in range(self.num_layers):
+            weights = self.layer_weights(layer)
+            if self.cell == "lstm":
+                h, c = torch.lstm_cell(x, (state[0][layer], state[1][layer]), *weights)
+                finals_c.append(c)
+            elif self.cell == "gru":
+                h = torch.gru_cell(x, state[layer], *weights)
+            else:
+                cell = torch.rnn_tanh_cell if self.activation == "tanh" else torch.rnn_relu_cell
+                h = cell(x, state[layer], *weights)
+            finals_h.append(h)
+            x = h
+        h_n = torch.stack(finals_h)
+        return x.unsqueeze(1), ((h_n, torch.stack(finals_c)) if self.cell == "lstm" else h_n)
 
     def unroll(
         self, x: Tensor, state: State | None = None

@@ -147,3 +147,34 @@ def test_linear_rnn_matches_hand_written_loop(layers, zero_state):
         torch.testing.assert_close(got_out, want_out, atol=1e-10, rtol=0)
         torch.testing.assert_close(got_h, want_h, atol=1e-10, rtol=0)
     torch.testing.assert_close(fused_out, steps_out, atol=1e-12, rtol=0)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("layers", LAYERS)
+@pytest.mark.parametrize(("cell", "activation"), KINDS)
+def test_one_step_at_a_time_computes_what_torch_computes_for_the_sequence(
+    cell, activation, layers, dtype
+):
+    """Writing text feeds one time step per call (the fused cells, not the sequence kernel): fed so,
+    a sequence gives torch.nn's outputs and final state, and one step its gradients too."""
+    ref = torch_module(cell, activation, layers, dtype, batch_first=True)
+    core = Recurrent(cell, INPUT, HIDDEN, layers, activation).to(dtype)
+    core.load_state_dict(ref.state_dict())
+    gen = torch.Generator().manual_seed(11)
+    x = torch.randn(BATCH, TIME, INPUT, generator=gen, dtype=dtype)
+    atol = TOLERANCE[dtype]
+    for start in (None, random_state(cell, layers, gen, dtype)):
+        with torch.no_grad():
+            want_out, want_state = ref(x, start)
+            state, outputs = start, []
+            for step in x.unbind(1):
+                out, state = core(step.unsqueeze(1), state)
+                assert out.shape == (BATCH, 1, HIDDEN)
+                outputs.append(out)
+        assert_close(torch.cat(outputs, dim=1), want_out, atol)
+        assert_close(state, want_state, atol)
+    first = x[:, :1]
+    ref(first)[0].square().sum().backward()
+    core(first)[0].square().sum().backward()
+    for (name, got), want in zip(core.named_parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(got.grad, want.grad, atol=atol, rtol=0, msg=name)
