@@ -56,6 +56,7 @@ def render_units(subject: Subject) -> None:
         "text_activations",
         (subject.key, text),
         lambda: activations(subject.model, subject.corpus.vocab.encode(text)),
+        shared=subject.run is None,
     )
     chosen = _pick_by_search(acts, feature) if pick == "search" else _pick_by_index(acts)
     if chosen is None:
@@ -146,6 +147,7 @@ def render_held_out(subject: Subject) -> None:
             "text_held_out",
             subject.key,
             lambda: held_out(subject.model, subject.corpus, HELD_OUT_CHARS),
+            shared=True,  # the shipped model (a live run measures itself)
         )
     cols = st.columns(4)
     cols[0].metric(t("text.held_out_bits"), number(result.bits, ".2f"), help=t("text.bits_help"))

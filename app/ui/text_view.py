@@ -24,7 +24,6 @@ from app.ui.number_inputs import bounded_number
 from app.ui.uploader import file_uploader
 from models.sequence import SequenceModel
 
-LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh samples while playing (a sample costs ~30-80 ms)
 LIVE_SAMPLE_LENGTH = 240
 SAMPLE_SEED = "text-sample-seed"
 EXCERPT_START = "text-start"
@@ -206,19 +205,14 @@ def live_layout(
     return row, left, right
 
 
-def _live_sample(run: TextRun):
-    """A fresh sample when the step changed and LIVE_SAMPLE_EVERY has passed (or when paused)."""
+def _live_sample(run: TextRun) -> Sample:
+    """A fresh sample when the step changed and a moment has passed (or when paused): the run
+    keeps it, and writes it in the training worker when its slices train there."""
     try:
         config = sample_config(LIVE_SAMPLE_LENGTH)
     except InputError:  # the Write tab says what is wrong; the live sample keeps the defaults
         config = SampleConfig(length=LIVE_SAMPLE_LENGTH)
-    return remembered(
-        "text_live_sample",
-        (run.step, config),
-        lambda: generate(run.model, run.corpus.vocab, config),
-        owner=run,
-        max_age=LIVE_SAMPLE_EVERY if state.TEXT.playing() else None,
-    )
+    return run.live_sample(config, playing=state.TEXT.playing())
 
 
 def sample_config(length: int | None = None) -> SampleConfig:
@@ -262,7 +256,10 @@ def current_sample(subject: Subject) -> Sample | None:
         return None
     vocab = subject.corpus.vocab
     return remembered(
-        "text_sample", (subject.key, config), lambda: generate(subject.model, vocab, config)
+        "text_sample",
+        (subject.key, config),
+        lambda: generate(subject.model, vocab, config),
+        shared=subject.run is None,  # the shipped model: the same for every session
     )
 
 

@@ -59,6 +59,7 @@ def render_write(subject: Subject) -> None:
         "text_probabilities",
         (subject.key, text),
         lambda: next_char_probabilities(subject.model, subject.corpus.vocab.encode(text)),
+        shared=subject.run is None,
     )
     last = len(text) - 2
     first = max(len(sample.prompt) - 1, 0) if look == "sample" else 0

@@ -48,7 +48,10 @@ def render_levels(subject: WordSubject) -> None:
     else:
         limit = COMPARE_WORDS
         words = remembered(
-            "words_levels", subject.key, lambda: held_out(subject.model, corpus, limit)
+            "words_levels",
+            subject.key,
+            lambda: held_out(subject.model, corpus, limit),
+            shared=subject.run is None,
         )
     shipped = state.pretrained_words()
     twin = shipped[0] if shipped is not None and corpus.name == shipped[0].config.corpus else None

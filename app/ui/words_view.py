@@ -272,5 +272,8 @@ def current_sample(subject: WordSubject) -> WordSample | None:
         return None
     vocab = subject.corpus.vocab
     return remembered(
-        "words_sample", (subject.key, config), lambda: generate(subject.model, vocab, config)
+        "words_sample",
+        (subject.key, config),
+        lambda: generate(subject.model, vocab, config),
+        shared=subject.run is None,  # the shipped model: the same for every session
     )

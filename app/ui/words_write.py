@@ -79,7 +79,10 @@ def render_next_words(subject: WordSubject) -> None:
     tokens = tokenize(prefix)
     ids = vocab.encode(tokens)
     probs = remembered(
-        "words_next", (subject.key, prefix), lambda: next_word_probabilities(subject.model, ids)
+        "words_next",
+        (subject.key, prefix),
+        lambda: next_word_probabilities(subject.model, ids),
+        shared=subject.run is None,
     )
     top = np.argsort(probs)[::-1][:TOP_WORDS]
     words = [vocab.words[i] for i in top]

@@ -23,6 +23,7 @@ from app.engine.run import Run
 from app.engine.slice_worker import SliceWorker, dumps
 from app.engine.text.corpus import builtin_corpus, make_corpus
 from app.engine.text.run import TextConfig, TextRun
+from app.engine.text.sampling import SampleConfig
 from app.engine.words.corpus import builtin_tokens, make_word_corpus
 from app.engine.words.run import WordConfig, WordRun
 
@@ -244,6 +245,20 @@ def test_a_text_run_travels_without_its_corpus_and_trains_the_same(worker: Slice
     assert away.history.names() and not np.isnan(away.history.last("val_bits"))
     # What the page draws of this step came back measured: the server does not pass the text again.
     assert away._held_out is not None and away._held_out == here.held_out()
+    # The live sample the page asked for is written there too, at the new step.
+    assert away._written is None  # the page never asked
+    wanted = SampleConfig(length=40)
+    first = away.live_sample(wanted, playing=True)  # a refresh's drawing, here
+    with away.lock:
+        worker.train(away, steps=2, seconds=None, stop=never)
+    here.train(steps=2)
+    away._written = replace(away._written, at=0.0)  # as if the last one were old: one is due
+    with away.lock:
+        worker.train(away, steps=1, seconds=None, stop=never)
+    here.train(steps=1)
+    assert away._written.step == away.step == 33 and away._written.at > 0
+    assert away.live_sample(wanted, playing=True) is away._written.sample  # nothing written here
+    assert away._written.sample == here.live_sample(wanted, playing=False) != first
 
 
 def test_a_text_run_on_the_users_own_text_takes_it_along(worker: SliceWorker) -> None:

@@ -10,8 +10,10 @@ import pytest
 import torch
 
 from app.engine.problems import InputError
+from app.engine.text import run as text_run
 from app.engine.text.corpus import builtin_corpus, make_corpus
 from app.engine.text.run import TextConfig, TextRun, held_out, next_char_probabilities
+from app.engine.text.sampling import SampleConfig, generate
 
 SMALL = TextConfig(
     corpus="toy", cell="lstm", hidden_size=32, seq_len=24, batch_size=16, learning_rate=0.01
@@ -98,3 +100,28 @@ def test_training_waits_while_a_reader_holds_the_lock(toy) -> None:
         assert worker.is_alive() and run.step == 0
     worker.join(timeout=10)
     assert run.step == 1
+
+
+def test_the_live_sample_is_written_once_a_step_and_while_playing_once_a_moment(
+    toy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = TextRun(SMALL, toy)
+    config = SampleConfig(length=30)
+    clock = [100.0]
+    monkeypatch.setattr(text_run.time, "monotonic", lambda: clock[0])
+    first = run.live_sample(config, playing=True)
+    assert run.live_sample(config, playing=False) is first  # the same step: the same sample
+    assert run.sample_wanted == config  # what the training worker writes next
+    run.train(steps=1)
+    assert run.live_sample(config, playing=True) is first  # playing, written a moment ago
+    other = SampleConfig(length=30, temperature=0.5)
+    assert run.live_sample(other, playing=True).config == other  # new settings: written now
+    run.train(steps=1)
+    assert run.live_sample(other, playing=True) is run._written.sample
+    assert run._written.step == run.step - 1  # still the one of a moment ago
+    clock[0] += text_run.LIVE_SAMPLE_EVERY
+    run.live_sample(other, playing=True)
+    assert run._written.step == run.step  # that moment has passed: written at this step
+    run.train(steps=1)
+    paused = run.live_sample(config, playing=False)  # paused: the model as it is now
+    assert run._written.step == run.step and paused == generate(run.model, toy.vocab, config)

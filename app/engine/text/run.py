@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from app.engine.live import Learner, learner_columns
 from app.engine.problems import InputError, Problem
 from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.text.corpus import Corpus
+from app.engine.text.sampling import Sample, SampleConfig, generate
 from models.init import initialise, initialise_head
 from models.recurrent import CELL_KINDS
 from models.sequence import ModelSpec, SequenceModel
@@ -23,6 +25,7 @@ LN2 = math.log(2)
 EVAL_EVERY = 25  # steps between held-out measurements while training
 EVAL_CHUNK = 256  # held-out text is read in chunks of this many characters, each from a zero state
 LIVE_EVAL_CHARS = 4096  # enough for a steady curve, cheap enough to measure during a live run
+LIVE_SAMPLE_EVERY = 1.5  # seconds between fresh live samples while playing (one costs ~50 ms)
 COLUMNS = learner_columns("bits", "val_bits")  # and the training step's gradient norms
 
 
@@ -61,6 +64,16 @@ RANGES: Ranges = {
     "clip": (0.0, 100.0),
     "seed": (0, 2**31 - 1),
 }
+
+
+@dataclass(frozen=True)
+class Written:
+    """A live sample and when it was written: the step, and ``time.monotonic()`` (the machine's
+    clock, the same in the training worker's process)."""
+
+    step: int
+    at: float
+    sample: Sample
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,8 @@ class TextRun(NextTokenLearner):
         self._train = torch.from_numpy(corpus.train_ids)
         self._offsets = torch.arange(config.seq_len + 1)
         self._held_out: HeldOut | None = None
+        self.sample_wanted: SampleConfig | None = None  # the live sample's settings, last asked
+        self._written: Written | None = None
 
     @property
     def clip_threshold(self) -> float | None:
@@ -165,9 +180,26 @@ class TextRun(NextTokenLearner):
     def held_out_bits(self) -> float:
         return self.held_out().bits
 
+    def live_sample(self, config: SampleConfig, playing: bool) -> Sample:
+        """What the model writes with ``config`` at this step; while ``playing``, the last sample
+        written with ``config`` if it is younger than LIVE_SAMPLE_EVERY: a fresh one at every
+        refresh would cost more than the training it shows."""
+        with self.lock:
+            self.sample_wanted = config
+            kept = self._written
+            if kept is not None and kept.sample.config == config:
+                recent = playing and time.monotonic() - kept.at < LIVE_SAMPLE_EVERY
+                if kept.step == self.step or recent:
+                    return kept.sample
+            sample = generate(self.model, self.corpus.vocab, config)
+            self._written = Written(self.step, time.monotonic(), sample)
+            return sample
+
     def before_drawing(self) -> None:
         if not self.diverged:
             self.held_out()  # 4,096 held-out characters: some 20 ms of the server's core a refresh
+            if self.sample_wanted is not None:  # the page asked for one: some 50 ms when due
+                self.live_sample(self.sample_wanted, playing=True)
 
 
 def build_text_model(
