@@ -12,7 +12,7 @@ from app.charts.text import bits_figure, shown
 from app.charts.training import Labels
 from app.engine.problems import InputError, Problem
 from app.engine.text.corpus import CORPORA, MAX_BYTES, MIN_CHARS, Corpus, own_text
-from app.engine.text.run import RANGES, TextConfig, TextRun
+from app.engine.text.run import RANGES, TextConfig, TextRun, Written
 from app.engine.text.sampling import Sample, SampleConfig, generate
 from app.ui import state
 from app.ui.derived import remembered
@@ -180,9 +180,9 @@ def _draw(run: TextRun) -> None:
         )
         live_chart(fig, key="text-bits-chart")
     with right:
-        sample = _live_sample(run)
-        st.markdown(f"**{t('text.live_sample', step=run.step)}**")
-        st.code(sample.full, language=None, wrap_lines=True)
+        written = _live_sample(run)  # the step it was written at: a moment ago while playing
+        st.markdown(f"**{t('text.live_sample', step=written.step)}**")
+        st.code(written.sample.full, language=None, wrap_lines=True)
         st.caption(t("text.live_sample_help"))
 
 
@@ -205,7 +205,7 @@ def live_layout(
     return row, left, right
 
 
-def _live_sample(run: TextRun) -> Sample:
+def _live_sample(run: TextRun) -> Written:
     """A fresh sample when the step changed and a moment has passed (or when paused): the run
     keeps it, and writes it in the training worker when its slices train there."""
     try:

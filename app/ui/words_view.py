@@ -227,13 +227,13 @@ def _draw(run: WordRun) -> None:
         )
         live_chart(fig, key="words-bits-chart")
     with right:
-        sample = _live_sample(run)
-        st.markdown(f"**{t('text.live_sample', step=run.step)}**")
+        step, sample = _live_sample(run)  # the step it was written at: a moment ago while playing
+        st.markdown(f"**{t('text.live_sample', step=step)}**")
         st.code(readable(sample.prompt + sample.words), language=None, wrap_lines=True)
         st.caption(t("words.live_sample_help"))
 
 
-def _live_sample(run: WordRun) -> WordSample:
+def _live_sample(run: WordRun) -> tuple[int, WordSample]:
     try:
         config = sample_config(LIVE_SAMPLE_WORDS)
     except InputError:
@@ -241,7 +241,7 @@ def _live_sample(run: WordRun) -> WordSample:
     return remembered(
         "words_live_sample",
         (run.step, config),
-        lambda: generate(run.model, run.corpus.vocab, config),
+        lambda: (run.step, generate(run.model, run.corpus.vocab, config)),
         owner=run,
         max_age=LIVE_SAMPLE_EVERY if state.WORDS.playing() else None,
     )

@@ -248,7 +248,7 @@ def test_a_text_run_travels_without_its_corpus_and_trains_the_same(worker: Slice
     # The live sample the page asked for is written there too, at the new step.
     assert away._written is None  # the page never asked
     wanted = SampleConfig(length=40)
-    first = away.live_sample(wanted, playing=True)  # a refresh's drawing, here
+    first = away.live_sample(wanted, playing=True).sample  # a refresh's drawing, here
     with away.lock:
         worker.train(away, steps=2, seconds=None, stop=never)
     here.train(steps=2)
@@ -257,8 +257,10 @@ def test_a_text_run_travels_without_its_corpus_and_trains_the_same(worker: Slice
         worker.train(away, steps=1, seconds=None, stop=never)
     here.train(steps=1)
     assert away._written.step == away.step == 33 and away._written.at > 0
-    assert away.live_sample(wanted, playing=True) is away._written.sample  # nothing written here
-    assert away._written.sample == here.live_sample(wanted, playing=False) != first
+    assert (
+        away.live_sample(wanted, playing=True).sample is away._written.sample
+    )  # nothing written here
+    assert away._written.sample == here.live_sample(wanted, playing=False).sample != first
 
 
 def test_a_text_run_on_the_users_own_text_takes_it_along(worker: SliceWorker) -> None:

@@ -109,19 +109,18 @@ def test_the_live_sample_is_written_once_a_step_and_while_playing_once_a_moment(
     config = SampleConfig(length=30)
     clock = [100.0]
     monkeypatch.setattr(text_run.time, "monotonic", lambda: clock[0])
-    first = run.live_sample(config, playing=True)
-    assert run.live_sample(config, playing=False) is first  # the same step: the same sample
+    first = run.live_sample(config, playing=True).sample
+    assert run.live_sample(config, playing=False).sample is first  # the same step: the same sample
     assert run.sample_wanted == config  # what the training worker writes next
     run.train(steps=1)
-    assert run.live_sample(config, playing=True) is first  # playing, written a moment ago
+    assert run.live_sample(config, playing=True).sample is first  # playing, written a moment ago
     other = SampleConfig(length=30, temperature=0.5)
-    assert run.live_sample(other, playing=True).config == other  # new settings: written now
+    assert run.live_sample(other, playing=True).sample.config == other  # new settings: written now
     run.train(steps=1)
-    assert run.live_sample(other, playing=True) is run._written.sample
-    assert run._written.step == run.step - 1  # still the one of a moment ago
+    kept = run.live_sample(other, playing=True)
+    assert kept.step == run.step - 1  # still the one of a moment ago, and it says so
     clock[0] += text_run.LIVE_SAMPLE_EVERY
-    run.live_sample(other, playing=True)
-    assert run._written.step == run.step  # that moment has passed: written at this step
+    assert run.live_sample(other, playing=True).step == run.step  # that moment has passed
     run.train(steps=1)
-    paused = run.live_sample(config, playing=False)  # paused: the model as it is now
+    paused = run.live_sample(config, playing=False).sample  # paused: the model as it is now
     assert run._written.step == run.step and paused == generate(run.model, toy.vocab, config)

@@ -180,20 +180,20 @@ class TextRun(NextTokenLearner):
     def held_out_bits(self) -> float:
         return self.held_out().bits
 
-    def live_sample(self, config: SampleConfig, playing: bool) -> Sample:
+    def live_sample(self, config: SampleConfig, playing: bool) -> Written:
         """What the model writes with ``config`` at this step; while ``playing``, the last sample
-        written with ``config`` if it is younger than LIVE_SAMPLE_EVERY: a fresh one at every
-        refresh would cost more than the training it shows."""
+        written with ``config`` if it is younger than LIVE_SAMPLE_EVERY (a fresh one at every
+        refresh would cost more than the training it shows), with the step it was written at."""
         with self.lock:
             self.sample_wanted = config
             kept = self._written
             if kept is not None and kept.sample.config == config:
                 recent = playing and time.monotonic() - kept.at < LIVE_SAMPLE_EVERY
                 if kept.step == self.step or recent:
-                    return kept.sample
+                    return kept
             sample = generate(self.model, self.corpus.vocab, config)
             self._written = Written(self.step, time.monotonic(), sample)
-            return sample
+            return self._written
 
     def before_drawing(self) -> None:
         if not self.diverged:
