@@ -36,6 +36,7 @@ def render_reading(run: SentimentRun, text: str) -> None:
         "sentiment_reading",
         (reader.version, text, reader.max_len),
         lambda: read(reader.model, reader.vocab, text, reader.max_len),
+        shared=reader.name == "pretrained",  # the shipped model: the same for every session
     )
     if reader.name == "live":
         st.markdown(t("sentiment.reading_intro", step=run.step))
@@ -103,6 +104,7 @@ def render_probes(run: SentimentRun) -> None:
             lambda reader=reader: score_probes(
                 reader.model, reader.vocab, reader.threshold, reader.max_len
             ),
+            shared=reader.name == "pretrained",
         )
         name = t(f"sent2.reader_{reader.name}")
         columns[t("sent2.p_of", model=name)] = [round(r.p_positive, 2) for r in results]

@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 import pytest
 
-from app.ui import derived, text_inside
+from app.ui import derived, sentiment_inside, sentiment_readers, text_inside
 from tests.pages.conftest import open_link
 
 
@@ -63,3 +63,18 @@ def test_a_second_session_on_the_text_page_reads_the_shipped_model_from_the_firs
     assert not second.exception and len(calls) == 1
     shown = [m.value for m in second.metric]
     assert shown == [m.value for m in first.metric] and shown  # the same numbers drawn
+
+
+def test_sessions_on_the_sentiment_page_share_the_shipped_readers_probes_not_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scored = []
+    score = sentiment_inside.score_probes
+    monkeypatch.setattr(
+        sentiment_inside, "score_probes", lambda model, *a: scored.append(model) or score(model, *a)
+    )
+    sessions = [open_link("../pages/sentiment.py") for _ in range(2)]
+    assert all(not at.exception for at in sessions)
+    shipped = sentiment_readers.pretrained().model
+    assert sum(model is shipped for model in scored) == 1  # the shipped classifier: once
+    assert sum(model is not shipped for model in scored) == 2  # each session's own live model
