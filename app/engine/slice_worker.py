@@ -90,10 +90,9 @@ class SliceWorker:
             return None
         try:
             future = self._pool.submit(_slice, data, job, steps, seconds)
-        except BrokenProcessPool as error:  # it died since the last slice came back
-            self._give_back(job)
-            self._broke(error)
-            return None
+        except BrokenProcessPool as error:  # it died since the last slice came back: the pool
+            future = futures.Future()  # refuses this one outright, which fails like a slice
+            future.set_exception(error)
         try:
             trained = self._wait(future, job, stop)
         finally:
@@ -125,16 +124,13 @@ class SliceWorker:
         except futures.CancelledError:
             return 0, None
         except BrokenProcessPool as error:
-            self._broke(error)
+            self.broken = f"the training worker stopped: {error}"
+            _LOG.error(self.broken)
             return None
         except Exception:  # the same slice trained here raises the same, where it is seen
             _LOG.exception("a slice failed in the training worker")
             return None
         return done, back
-
-    def _broke(self, error: BrokenProcessPool) -> None:
-        self.broken = f"the training worker stopped: {error}"
-        _LOG.error(self.broken)
 
     def _take(self) -> int | None:
         with self._lock:
