@@ -12,6 +12,7 @@ import streamlit as st
 from app.charts.text import bits_figure
 from app.charts.training import Labels
 from app.engine.problems import InputError, Problem
+from app.engine.text.run import Written
 from app.engine.words.corpus import WORD_CORPORA, WordCorpus
 from app.engine.words.run import RANGES, WordConfig, WordRun
 from app.engine.words.sampling import WordSample, WordSampleConfig, generate
@@ -31,7 +32,6 @@ LEVELS = ("chars", "words")
 MODE_PARAM = "mode"
 LINK_PREFIX = "words_"  # ?words_vocab_size=500: a word setting in the link
 _LEVEL = "text_level"  # not a widget key: widget state is dropped on pages that do not draw it
-LIVE_SAMPLE_EVERY = 1.5
 LIVE_SAMPLE_WORDS = 40
 SAMPLE_SEED = "words-sample-seed"
 
@@ -227,24 +227,21 @@ def _draw(run: WordRun) -> None:
         )
         live_chart(fig, key="words-bits-chart")
     with right:
-        step, sample = _live_sample(run)  # the step it was written at: a moment ago while playing
-        st.markdown(f"**{t('text.live_sample', step=step)}**")
+        written = _live_sample(run)  # the step it was written at: a moment ago while playing
+        sample = written.sample
+        st.markdown(f"**{t('text.live_sample', step=written.step)}**")
         st.code(readable(sample.prompt + sample.words), language=None, wrap_lines=True)
         st.caption(t("words.live_sample_help"))
 
 
-def _live_sample(run: WordRun) -> tuple[int, WordSample]:
+def _live_sample(run: WordRun) -> Written:
+    """A fresh sample when the step changed and a moment has passed (or when paused): the run
+    keeps it (NextTokenLearner.live_sample)."""
     try:
         config = sample_config(LIVE_SAMPLE_WORDS)
     except InputError:
         config = WordSampleConfig(length=LIVE_SAMPLE_WORDS)
-    return remembered(
-        "words_live_sample",
-        (run.step, config),
-        lambda: (run.step, generate(run.model, run.corpus.vocab, config)),
-        owner=run,
-        max_age=LIVE_SAMPLE_EVERY if state.WORDS.playing() else None,
-    )
+    return run.live_sample(config, playing=state.WORDS.playing())
 
 
 def sample_config(length: int | None = None) -> WordSampleConfig:

@@ -167,3 +167,16 @@ def test_bad_settings_are_refused_with_reasons() -> None:
     with pytest.raises(InputError) as short:
         make_word_corpus("own", ["word"] * 10, 50)
     assert short.value.problems[0].key == "problem.words_short"
+
+
+def test_the_word_models_live_sample_is_kept_like_the_character_models() -> None:
+    """One idiom for both levels (NextTokenLearner.live_sample): the same step gives the same
+    sample, and it says the step it was written at."""
+    run = small_run()
+    config = WordSampleConfig(length=5)
+    first = run.live_sample(config, playing=True)
+    assert run.live_sample(config, playing=False) is first and first.step == 0
+    assert first.sample == generate(run.model, run.corpus.vocab, config)
+    run.train(steps=1)
+    assert run.live_sample(config, playing=True) is first  # a moment ago, while playing
+    assert run.live_sample(config, playing=False).step == 1  # paused: the model as it is now

@@ -68,12 +68,12 @@ RANGES: Ranges = {
 
 @dataclass(frozen=True)
 class Written:
-    """A live sample and when it was written: the step, and ``time.monotonic()`` (the machine's
-    clock, the same in the training worker's process)."""
+    """A live sample (a Sample, a WordSample) and when it was written: the step, and
+    ``time.monotonic()`` (the machine's clock, the same in the training worker's process)."""
 
     step: int
     at: float
-    sample: Sample
+    sample: Any
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,29 @@ class NextTokenLearner(Learner):
     _train: torch.Tensor
     _offsets: torch.Tensor
     _held_out: object | None
+    sample_wanted: Any = None  # the live sample's settings, last asked (its config class)
+    _written: Written | None = None
 
     def held_out_bits(self) -> float:
         raise NotImplementedError
+
+    def write(self, config: Any) -> Any:
+        """A sample of the model as it is now, with ``config``."""
+        raise NotImplementedError
+
+    def live_sample(self, config: Any, playing: bool) -> Written:
+        """What the model writes with ``config`` at this step; while ``playing``, the last sample
+        written with ``config`` if it is younger than LIVE_SAMPLE_EVERY (a fresh one at every
+        refresh would cost more than the training it shows), with the step it was written at."""
+        with self.lock:
+            self.sample_wanted = config
+            kept = self._written
+            if kept is not None and kept.sample.config == config:
+                recent = playing and time.monotonic() - kept.at < LIVE_SAMPLE_EVERY
+                if kept.step == self.step or recent:
+                    return kept
+            self._written = Written(self.step, time.monotonic(), self.write(config))
+            return self._written
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
@@ -163,8 +183,6 @@ class TextRun(NextTokenLearner):
         self._train = torch.from_numpy(corpus.train_ids)
         self._offsets = torch.arange(config.seq_len + 1)
         self._held_out: HeldOut | None = None
-        self.sample_wanted: SampleConfig | None = None  # the live sample's settings, last asked
-        self._written: Written | None = None
 
     @property
     def clip_threshold(self) -> float | None:
@@ -180,20 +198,8 @@ class TextRun(NextTokenLearner):
     def held_out_bits(self) -> float:
         return self.held_out().bits
 
-    def live_sample(self, config: SampleConfig, playing: bool) -> Written:
-        """What the model writes with ``config`` at this step; while ``playing``, the last sample
-        written with ``config`` if it is younger than LIVE_SAMPLE_EVERY (a fresh one at every
-        refresh would cost more than the training it shows), with the step it was written at."""
-        with self.lock:
-            self.sample_wanted = config
-            kept = self._written
-            if kept is not None and kept.sample.config == config:
-                recent = playing and time.monotonic() - kept.at < LIVE_SAMPLE_EVERY
-                if kept.step == self.step or recent:
-                    return kept
-            sample = generate(self.model, self.corpus.vocab, config)
-            self._written = Written(self.step, time.monotonic(), sample)
-            return self._written
+    def write(self, config: SampleConfig) -> Sample:
+        return generate(self.model, self.corpus.vocab, config)
 
     def before_drawing(self) -> None:
         if not self.diverged:

@@ -18,6 +18,7 @@ from app.engine.problems import InputError
 from app.engine.ranges import Ranges, choice_problems, range_problems
 from app.engine.text.run import NextTokenLearner
 from app.engine.words.corpus import WORD_CORPORA, WordCorpus
+from app.engine.words.sampling import WordSample, WordSampleConfig, generate
 from app.engine.words.tokens import UNK
 from models.init import initialise, initialise_head
 from models.recurrent import CELL_KINDS
@@ -126,6 +127,9 @@ class WordRun(NextTokenLearner):
     @property
     def clip_threshold(self) -> float | None:
         return self.config.clip or None
+
+    def write(self, config: WordSampleConfig) -> WordSample:
+        return generate(self.model, self.corpus.vocab, config)
 
     def held_out(self) -> WordHeldOut:
         with self.lock:
