@@ -19,10 +19,13 @@ from tests.e2e.test_pages import button, load
 pytestmark = pytest.mark.e2e
 
 # Before the app loads: lets a test act the moment a message from the server reaches the page,
-# before the page has drawn it (ours is the socket's first listener).
+# before the page has drawn it (ours is the socket's first listener), and hold back what the page
+# sends (``window.holdSend``, given each message and the socket's own send).
 WATCH_RECEIVED = """window.WebSocket = (Native => {
     const Watched = function (...args) {
         const socket = new Native(...args);
+        const send = socket.send.bind(socket);
+        socket.send = data => window.holdSend ? window.holdSend(data, send) : send(data);
         socket.addEventListener('message', event => {
             const data = event.data;
             const text = typeof data === 'string' ? data : new TextDecoder('latin1').decode(data);
@@ -37,7 +40,9 @@ WATCH_RECEIVED = """window.WebSocket = (Native => {
 # Chooses a file on the uploader `key` from inside the page as soon as a message carrying `text`
 # arrives, before the page has drawn it: a person choosing the next file while the page still
 # runs. (Playwright's set_input_files lands a round trip later, when a quiet server has answered.)
-CHOOSE_ON_RECEIVED = """([key, text, name, data]) => {
+# With `late`, the page's request for the file's upload address reaches the server only once the
+# next message carrying `text` has arrived (a slow network), never in between.
+CHOOSE_ON_RECEIVED = """([key, text, late, name, data]) => {
     const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
     window.chosen = false;
     // Armed by the next file chosen on that uploader, not now: a message carrying `text` that
@@ -45,9 +50,23 @@ CHOOSE_ON_RECEIVED = """([key, text, name, data]) => {
     // next file would replace it.
     document.querySelector(`.st-key-${key} input[type=file]`).addEventListener(
         'change', () => { window.onReceived = choose; }, {once: true});
+    const held = [];
+    const release = received => {
+        if (!received.includes(text)) return;
+        window.onReceived = window.holdSend = null;
+        held.forEach(([message, send]) => send(message));
+    };
+    // A BackMsg whose first field is its file_urls_request (field 16: tag bytes 0x82 0x01).
+    const asksForUrls = data => {
+        const b = data instanceof ArrayBuffer ? new Uint8Array(data)
+            : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        return b[0] === 0x82 && b[1] === 0x01;
+    };
     const choose = received => {
         if (!received.includes(text)) return;
-        window.onReceived = null;
+        window.onReceived = late ? release : null;
+        if (late) window.holdSend = (message, send) =>
+            asksForUrls(message) ? held.push([message, send]) : send(message);
         setTimeout(() => {  // a click of its own, not inside the socket's listener
             const input = document.querySelector(`.st-key-${key} input[type=file]`);
             const files = new DataTransfer();
@@ -64,10 +83,13 @@ def upload(page: Page, key: str, path: Path) -> None:
     page.locator(f".st-key-{key} input[type=file]").set_input_files(str(path))
 
 
-def upload_on_text(page: Page, key: str, text: str, name: str, data: bytes) -> None:
+def upload_on_text(
+    page: Page, key: str, text: str, name: str, data: bytes, late: bool = False
+) -> None:
     """Choose ``data`` as the file ``name`` on the uploader ``key`` as soon as the server sends
-    ``text`` after the next file chosen there (the page must watch, ``WATCH_RECEIVED``)."""
-    page.evaluate(CHOOSE_ON_RECEIVED, [key, text, name, base64.b64encode(data).decode()])
+    ``text`` after the next file chosen there (the page must watch, ``WATCH_RECEIVED``); with
+    ``late``, its upload address is asked for only once ``text`` comes again."""
+    page.evaluate(CHOOSE_ON_RECEIVED, [key, text, late, name, base64.b64encode(data).decode()])
 
 
 def chosen(page: Page) -> bool:
@@ -152,11 +174,12 @@ def test_a_run_chosen_while_a_refusal_runs_is_loaded(
     page.get_by_text("Save or load this run").click()
     fake = tmp_path / "not-a-run.pt"
     fake.write_text("print('hello')")
-    # Chosen the moment the full-app run that draws the refusal starts (the first message of a
-    # full-app run lists the pages). Not earlier: a file asked for just before a full-app run
-    # starts loses its upload address in Streamlit (the run's start clears the messages queued
-    # for the browser, its answer among them), a race of Streamlit's own.
-    upload_on_text(page, "train-load-run", "Step through time", "run.pt", save_run(run))
+    # Chosen the moment the refused file's first run starts (its section's; the first message of
+    # every run lists the pages), before the full-app run that section asks for and that draws the
+    # refusal. Its upload address is asked for once that full-app run has started: asked in
+    # between, the answer is lost in Streamlit (the run's start clears the messages queued for the
+    # browser, the answer among them), a race of Streamlit's own, which CI once hit.
+    upload_on_text(page, "train-load-run", "Step through time", "run.pt", save_run(run), late=True)
     upload(page, "train-load-run", fake)
     expect(page.get_by_text("Loaded a run at step 10.")).to_be_visible()
     expect(page.locator(STEPS_METRIC)).to_have_text("10")
