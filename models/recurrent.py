@@ -4,14 +4,17 @@ Two ways to run the same weights:
 - ``forward``: torch's fused kernels, for training (the linear RNN has no fused kernel and unrolls),
   and its fused cells for a single step (writing text a character at a time);
 - ``unroll``: the step equations from ``models.equations``, one time step at a time, keeping every
-  intermediate value so a page can show it.
+  intermediate value so a page can show it;
+- ``states``: every layer's h_t (and c_t) only, through the fused kernels (a look inside a long text).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -112,23 +115,67 @@ class Recurrent(nn.Module):
         outputs, h = kernel["gru" if self.cell == "gru" else self.activation](x, state, *args)
         return outputs, h
 
+    def states(self, x: Tensor, state: State | None = None) -> list[tuple[Tensor, Tensor | None]]:
+        """Every layer's h_t and (LSTM) c_t after each step, each (batch, time, hidden): the states
+        ``unroll`` records, without its gates, at a fraction of its cost (a character model's look
+        inside a long excerpt). Each layer's h_t come from its fused sequence kernel; an LSTM's
+        c_t from its gates, computed for every step at once from the h_t before them, through
+        the cell's linear recurrence c_t = f_t c_(t-1) + i_t g_t, one fused op per step."""
+        with torch.no_grad():  # a look inside: no gradients
+            return self._states(x, state)
+
+    def _states(self, x: Tensor, state: State | None) -> list[tuple[Tensor, Tensor | None]]:
+        if self.cell == "rnn" and self.activation == "linear":  # no fused kernel: its equations
+            _, _, records = self.unroll(x, state)
+            return [(torch.stack(steps.hidden, 1), None) for steps in records]
+        if state is None:
+            state = self.initial_state(x.shape[0], x)
+        h0, c0 = state if isinstance(state, tuple) else (state, None)
+        found: list[tuple[Tensor, Tensor | None]] = []
+        for layer in range(self.num_layers):
+            weights = self.layer_weights(layer)
+            start = (h0[layer : layer + 1], c0[layer : layer + 1]) if c0 is not None else None
+            hidden = self._layer_sequence(x, weights, start or h0[layer : layer + 1])
+            cell = None
+            if c0 is not None:
+                cell = _lstm_cells(x, hidden, h0[layer], c0[layer], weights)
+            found.append((hidden, cell))
+            x = hidden
+        return found
+
+    def _layer_sequence(self, x: Tensor, weights: tuple[Tensor, ...], state: State) -> Tensor:
+        """One layer's outputs over the whole sequence through its fused kernel (batch, time, hidden)."""
+        args = (list(weights), True, 1, 0.0, False, False, True)
+        if self.cell == "lstm":
+            return torch._VF.lstm(x, state, *args)[0]
+        kernel = {"gru": torch._VF.gru, "tanh": torch._VF.rnn_tanh, "relu": torch._VF.rnn_relu}
+        return kernel["gru" if self.cell == "gru" else self.activation](x, state, *args)[0]
+
+    def _cell_step(
+        self, weights: tuple[Tensor, ...]
+    ) -> Callable[[Tensor, Tensor, Tensor | None], tuple[Tensor, Tensor | None]]:
+        """One step of a layer with ``weights`` through its fused cell: (x, h, c) -> (h, c), c
+        None but for the LSTM (the linear RNN, which has no fused cell, through its equation)."""
+        if self.cell == "lstm":
+            return lambda x, h, c: torch.lstm_cell(x, (h, c), *weights)
+        if self.cell == "gru":
+            return lambda x, h, c: (torch.gru_cell(x, h, *weights), None)
+        cell = torch.rnn_tanh_cell if self.activation == "tanh" else torch.rnn_relu_cell
+        if self.activation == "linear":
+            return lambda x, h, c: (rnn_step(x, h, *weights, activation="linear")[0], None)
+        return lambda x, h, c: (cell(x, h, *weights), None)
+
     def _one_step(self, x: Tensor, state: State) -> tuple[Tensor, State]:
         """One time step through torch's fused cells, layer by layer: what writing text does a
         character at a time. The sequence kernel sets up each call (oneDNN for the LSTM) at about
         four times the cost of the cell itself."""
+        h0, c0 = state if isinstance(state, tuple) else (state, None)
         finals_h, finals_c = [], []
         for layer in range(self.num_layers):
-            weights = self.layer_weights(layer)
-            if self.cell == "lstm":
-                h, c = torch.lstm_cell(x, (state[0][layer], state[1][layer]), *weights)
-                finals_c.append(c)
-            elif self.cell == "gru":
-                h = torch.gru_cell(x, state[layer], *weights)
-            else:
-                cell = torch.rnn_tanh_cell if self.activation == "tanh" else torch.rnn_relu_cell
-                h = cell(x, state[layer], *weights)
-            finals_h.append(h)
-            x = h
+            step = self._cell_step(self.layer_weights(layer))
+            x, c = step(x, h0[layer], c0[layer] if c0 is not None else None)
+            finals_h.append(x)
+            finals_c.append(c)
         h_n = torch.stack(finals_h)
         return x.unsqueeze(1), ((h_n, torch.stack(finals_c)) if self.cell == "lstm" else h_n)
 
@@ -168,3 +215,23 @@ class Recurrent(nn.Module):
         h_n = torch.stack(finals_h)
         final: State = (h_n, torch.stack(finals_c)) if self.cell == "lstm" else h_n
         return outputs, final, records
+
+
+def _lstm_cells(
+    x: Tensor, hidden: Tensor, h0: Tensor, c0: Tensor, weights: tuple[Tensor, ...]
+) -> Tensor:
+    """An LSTM layer's c_t at every step (batch, time, hidden), given its inputs ``x`` and its
+    outputs ``hidden``: the gates of every step in two matrix products (h_(t-1) is known), then
+    c_t = f_t c_(t-1) + i_t g_t."""
+    w_ih, w_hh, b_ih, b_hh = weights
+    before = torch.cat((h0.unsqueeze(1), hidden[:, :-1]), dim=1)  # h_(t-1) for every t
+    gates = x @ w_ih.T + b_ih + before @ w_hh.T + b_hh  # (batch, time, 4 hidden): i, f, g, o
+    i, f, g, _ = gates.chunk(4, dim=-1)
+    written = (torch.sigmoid(i) * torch.tanh(g)).transpose(0, 1).numpy()  # (time, batch, hidden)
+    kept = torch.sigmoid(f).transpose(0, 1).numpy()
+    # In numpy: a step's two operations on small arrays cost a fifth of torch's dispatch.
+    cells = np.empty_like(written)
+    cell = c0.numpy()
+    for t, (kept_t, written_t) in enumerate(zip(kept, written, strict=True)):
+        cell = cells[t] = written_t + kept_t * cell
+    return torch.from_numpy(cells).transpose(0, 1)

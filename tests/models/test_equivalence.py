@@ -178,3 +178,30 @@ def test_one_step_at_a_time_computes_what_torch_computes_for_the_sequence(
     core(first)[0].square().sum().backward()
     for (name, got), want in zip(core.named_parameters(), ref.parameters(), strict=True):
         torch.testing.assert_close(got.grad, want.grad, atol=atol, rtol=0, msg=name)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("layers", LAYERS)
+@pytest.mark.parametrize(("cell", "activation"), [*KINDS, ("rnn", "linear")])
+def test_states_are_every_state_the_equations_record(cell, activation, layers, dtype):
+    """A look inside a long excerpt reads every layer's h_t and c_t through the fused kernels
+    (``Recurrent.states``): the same states as the step equations, from zero and random states;
+    the top layer's h_t are torch.nn's outputs."""
+    core = Recurrent(cell, INPUT, HIDDEN, layers, activation).to(dtype)
+    core.reset_parameters(torch.Generator().manual_seed(3))
+    gen = torch.Generator().manual_seed(4)
+    x = torch.randn(BATCH, TIME, INPUT, generator=gen, dtype=dtype)
+    atol = TOLERANCE[dtype]
+    for start in (None, random_state(cell, layers, gen, dtype)):
+        found = core.states(x, start)
+        with torch.no_grad():
+            outputs, _, records = core.unroll(x, start)
+        assert len(found) == layers
+        for (hidden, cell_state), steps in zip(found, records, strict=True):
+            assert hidden.shape == (BATCH, TIME, HIDDEN)
+            assert_close(hidden, torch.stack(steps.hidden, dim=1), atol)
+            if cell == "lstm":
+                assert_close(cell_state, torch.stack(steps.cell, dim=1), atol)
+            else:
+                assert cell_state is None
+        assert_close(found[-1][0], outputs, atol)

@@ -27,17 +27,17 @@ Activations = dict[tuple[str, int], np.ndarray]  # (source, layer) -> (chars, un
 
 
 def activations(model: SequenceModel, ids: np.ndarray) -> Activations:
-    """Every layer's h_t (and c_t for the LSTM) after reading each character, from a zero state.
-
-    Runs the cell's own equations (``Recurrent.unroll``), the same exact pass the other pages trace."""
+    """Every layer's h_t (and c_t for the LSTM) after reading each character, from a zero state:
+    the same states the cell's own equations give (``Recurrent.unroll``, which the other pages
+    trace), through torch's fused cells (``Recurrent.states``), several times faster."""
     x = torch.as_tensor(ids, dtype=torch.long).unsqueeze(0)
     with torch.no_grad():
-        _, _, records = model.core.unroll(model.encode(x))
+        layers = model.core.states(model.encode(x))
     found: Activations = {}
-    for layer, steps in enumerate(records):
-        found["hidden", layer] = torch.cat(steps.hidden).numpy()  # (chars, units)
-        if steps.cell:
-            found["cell", layer] = torch.cat(steps.cell).numpy()
+    for layer, (hidden, cell) in enumerate(layers):
+        found["hidden", layer] = hidden[0].numpy()  # (chars, units)
+        if cell is not None:
+            found["cell", layer] = cell[0].numpy()
     return found
 
 
