@@ -7,6 +7,7 @@ import streamlit as st
 from app.engine.text.run import TextRun
 from app.ui import shell, state
 from app.ui.i18n import t
+from app.ui.lazy_tabs import lazy_tabs
 from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.text_inside import render_held_out, render_units
@@ -73,15 +74,13 @@ def live_model(run: TextRun) -> None:
 def render_tabs(subject: Subject, title: str) -> None:
     with subject.reading():
         render_corpus_summary(subject.corpus, title)
-        write, units, held_out = st.tabs(
-            [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")]
+        tabs = lazy_tabs(
+            [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")], key="text-tabs"
         )
-        with write:
-            render_write(subject)
-        with units:
-            render_units(subject)
-        with held_out:
-            render_held_out(subject)
+        for tab, render in zip(tabs, (render_write, render_units, render_held_out), strict=True):
+            if tab.open:  # a press, or a refresh of the page, reads the model for one tab only
+                with tab:
+                    render(subject)
 
 
 if level == "words":

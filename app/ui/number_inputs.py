@@ -80,10 +80,12 @@ def decimal_slider(
     key: str,
     help: str | None = None,
     spec: str = ".2f",
+    persist_state: str | None = None,
 ) -> float:
     """A slider over decimals that writes them in the session's language (0,80 in Portuguese):
     st.slider prints its value with a fixed printf format, always with a point. The stops are
-    ``low, low + step, ... high``; a ``value`` between stops takes the nearest."""
+    ``low, low + step, ... high``; a ``value`` between stops takes the nearest. ``persist_state``
+    as Streamlit's (app/ui/lazy_tabs.py)."""
     count = int(round((high - low) / step)) + 1
     stops = [round(low + k * step, 10) for k in range(count)]
     start = min(stops, key=lambda stop: abs(stop - value))
@@ -92,7 +94,13 @@ def decimal_slider(
     extra = {} if key in st.session_state else {"value": start}
     return float(
         st.select_slider(
-            label, stops, key=key, help=help, format_func=lambda v: number(v, spec), **extra
+            label,
+            stops,
+            key=key,
+            help=help,
+            format_func=lambda v: number(v, spec),
+            persist_state=persist_state,
+            **extra,
         )
     )
 

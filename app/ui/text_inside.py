@@ -13,6 +13,7 @@ from app.engine.text.units import FEATURES, activations, correlation, search_uni
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, number, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.text_view import (
     EXCERPT_CHARS,
     EXCERPT_START,
@@ -33,18 +34,21 @@ def render_units(subject: Subject) -> None:
         t("text.source"),
         ("held_out", "sample"),
         key="text-source",
+        persist_state=KEEP,
         format_func=lambda s: t(f"text.source_{s}"),
     )
     feature_name = cols[1].selectbox(
         t("text.feature"),
         list(FEATURES),
         key="text-feature",
+        persist_state=KEEP,
         format_func=lambda f: t(f"text.feature_{f}"),
     )
     pick = cols[2].radio(
         t("text.pick"),
         ("search", "index"),
         key="text-pick",
+        persist_state=KEEP,
         horizontal=True,
         format_func=lambda p: t(f"text.pick_{p}"),
     )
@@ -99,7 +103,9 @@ def _unit_text(subject: Subject, source: str) -> str:
     val = subject.corpus.val_text
     last = max(len(val) - EXCERPT_CHARS, 0)
     if last:
-        st.slider(t("text.excerpt_start"), 0, last, 0, step=50, key=EXCERPT_START)
+        st.slider(
+            t("text.excerpt_start"), 0, last, 0, step=50, key=EXCERPT_START, persist_state=KEEP
+        )
     return held_out_excerpt(subject, EXCERPT_CHARS)
 
 
@@ -116,6 +122,7 @@ def _pick_by_search(acts, feature: np.ndarray) -> tuple[str, int, int] | None:
         t("text.found"),
         range(len(scores)),
         key="text-found",
+        persist_state=KEEP,
         horizontal=True,
         format_func=labels.__getitem__,
         help=t("text.found_help"),
@@ -130,12 +137,22 @@ def _pick_by_index(acts) -> tuple[str, int, int]:
     units = next(iter(acts.values())).shape[1]
     cols = st.columns(3)
     kind = cols[0].radio(
-        t("text.state"), kinds, key="text-state", format_func=lambda k: t(f"text.state_{k}_name")
+        t("text.state"),
+        kinds,
+        key="text-state",
+        persist_state=KEEP,
+        format_func=lambda k: t(f"text.state_{k}_name"),
     )
     layer = cols[1].selectbox(
-        t("setting.num_layers"), layers, key="text-layer", format_func=lambda n: str(n + 1)
+        t("setting.num_layers"),
+        layers,
+        key="text-layer",
+        persist_state=KEEP,
+        format_func=lambda n: str(n + 1),
     )
-    unit = cols[2].number_input(t("text.unit"), 0, units - 1, 0, key="text-unit")
+    unit = cols[2].number_input(
+        t("text.unit"), 0, units - 1, 0, key="text-unit", persist_state=KEEP
+    )
     return kind, layer, int(unit)
 
 

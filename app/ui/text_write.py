@@ -13,6 +13,7 @@ from app.engine.text.sampling import SampleConfig, temper
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.number_inputs import decimal_slider
 from app.ui.text_view import SAMPLE_SEED, Subject, current_sample, held_out_excerpt, is_prose
 
@@ -22,8 +23,18 @@ LOOK_CHARS = 600  # held-out characters offered to the next-character chart
 
 def render_write(subject: Subject) -> None:
     cols = st.columns([3, 2, 2, 2])
-    cols[0].text_input(t("text.prompt"), SampleConfig.prompt, max_chars=500, key="text-prompt")
-    cols[1].slider(t("text.length"), 20, 1000, SampleConfig.length, step=20, key="text-length")
+    cols[0].text_input(
+        t("text.prompt"), SampleConfig.prompt, max_chars=500, key="text-prompt", persist_state=KEEP
+    )
+    cols[1].slider(
+        t("text.length"),
+        20,
+        1000,
+        SampleConfig.length,
+        step=20,
+        key="text-length",
+        persist_state=KEEP,
+    )
     with cols[2]:
         decimal_slider(
             t("text.temperature"),
@@ -32,12 +43,14 @@ def render_write(subject: Subject) -> None:
             SampleConfig.temperature,
             step=0.05,
             key="text-temperature",
+            persist_state=KEEP,
             help=t("text.temperature_help"),
         )
     cols[3].radio(
         t("text.decoding"),
         ("sampled", "greedy"),
         key="text-decoding",
+        persist_state=KEEP,
         format_func=lambda d: t(f"text.decoding_{d}"),
         help=t("text.decoding_help"),
     )
@@ -48,6 +61,7 @@ def render_write(subject: Subject) -> None:
         t("text.look_at"),
         ("sample", "held_out"),
         key="text-look",
+        persist_state=KEEP,
         horizontal=True,
         format_func=lambda name: t(f"text.look_{name}"),
     )
@@ -71,6 +85,7 @@ def render_write(subject: Subject) -> None:
         last,
         min(first, last),
         key="text-position",
+        persist_state=KEEP,
         help=t("text.position_help"),
     )
     big = state.presentation()

@@ -24,6 +24,7 @@ from app.engine.words.tokens import canonical, tokenize
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, number, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.words_view import WordSubject
 
 COMPARE_WORDS = 6000  # ~32,000 held-out characters: two decimals, about a second for both models
@@ -124,8 +125,12 @@ def render_embedding(subject: WordSubject) -> None:
     ours = learned_vectors(subject.model)
     vectors = glove()
     cols = st.columns([2, 3])
-    word = cols[0].text_input(t("words.neighbour_of"), "good", max_chars=40, key="words-neighbour")
-    count = cols[1].slider(t("words.map_count"), 20, 300, 100, step=10, key="words-map-count")
+    word = cols[0].text_input(
+        t("words.neighbour_of"), "good", max_chars=40, key="words-neighbour", persist_state=KEEP
+    )
+    count = cols[1].slider(
+        t("words.map_count"), 20, 300, 100, step=10, key="words-map-count", persist_state=KEEP
+    )
     word = (tokenize(word) or [""])[0]
     shared = {w for w in vocab.words[2:] if vectors is not None and w in vectors.vocab}
     mine = nearest(ours, vocab, word, NEIGHBOURS)

@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 from app.engine.words.run import WordRun
 from app.ui import state
 from app.ui.i18n import number, t
+from app.ui.lazy_tabs import lazy_tabs
 from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.words_inside import render_embedding, render_levels
@@ -59,12 +60,10 @@ def live_model(run: WordRun) -> None:
 
 def render_tabs(subject: WordSubject) -> None:
     render_corpus_summary(subject.corpus)
-    write, levels, embedding = st.tabs(
-        [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")]
+    tabs = lazy_tabs(
+        [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")], key="words-tabs"
     )
-    with write:
-        render_write(subject)
-    with levels:
-        render_levels(subject)
-    with embedding:
-        render_embedding(subject)
+    for tab, render in zip(tabs, (render_write, render_levels, render_embedding), strict=True):
+        if tab.open:  # a press reads the live model for the open tab only
+            with tab:
+                render(subject)

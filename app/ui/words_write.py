@@ -14,6 +14,7 @@ from app.engine.words.tokens import UNK, readable, tokenize
 from app.ui import state
 from app.ui.derived import remembered
 from app.ui.i18n import localised, number, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.number_inputs import decimal_slider
 from app.ui.words_view import SAMPLE_SEED, WordSubject, current_sample
 
@@ -23,8 +24,12 @@ TOP_WORDS = 10
 def render_write(subject: WordSubject) -> None:
     base = WordSampleConfig()
     cols = st.columns([3, 2, 2, 2])
-    cols[0].text_input(t("text.prompt"), base.prompt, max_chars=500, key="words-prompt")
-    cols[1].slider(t("words.length"), 5, 200, base.length, step=5, key="words-length")
+    cols[0].text_input(
+        t("text.prompt"), base.prompt, max_chars=500, key="words-prompt", persist_state=KEEP
+    )
+    cols[1].slider(
+        t("words.length"), 5, 200, base.length, step=5, key="words-length", persist_state=KEEP
+    )
     with cols[2]:
         decimal_slider(
             t("text.temperature"),
@@ -33,6 +38,7 @@ def render_write(subject: WordSubject) -> None:
             base.temperature,
             step=0.05,
             key="words-temperature",
+            persist_state=KEEP,
             help=t("words.temperature_help"),
         )
     decoding = cols[3].radio(
@@ -40,20 +46,32 @@ def render_write(subject: WordSubject) -> None:
         DECODINGS,
         index=DECODINGS.index(base.decoding),
         key="words-decoding",
+        persist_state=KEEP,
         format_func=lambda d: t(f"words.decoding_{d}"),
         help=t("words.decoding_help"),
     )
     cols = st.columns([2, 2, 3])
     if decoding == "top_k":
         low, high = SAMPLE_RANGES["top_k"]
-        cols[0].number_input(t("words.top_k"), low, high, base.top_k, key="words-top-k")
+        cols[0].number_input(
+            t("words.top_k"), low, high, base.top_k, key="words-top-k", persist_state=KEEP
+        )
     if decoding == "nucleus":
         with cols[0]:
-            decimal_slider(t("words.top_p"), 0.05, 1.0, base.top_p, step=0.05, key="words-top-p")
+            decimal_slider(
+                t("words.top_p"),
+                0.05,
+                1.0,
+                base.top_p,
+                step=0.05,
+                key="words-top-p",
+                persist_state=KEEP,
+            )
     cols[1].toggle(
         t("words.allow_unknown"),
         base.allow_unknown,
         key="words-allow-unknown",
+        persist_state=KEEP,
         help=t("words.allow_unknown_help"),
     )
     cols[2].button(
@@ -74,7 +92,9 @@ def render_write(subject: WordSubject) -> None:
 def render_next_words(subject: WordSubject) -> None:
     """After any prefix: the top words with their probabilities."""
     st.subheader(t("words.next_title"))
-    prefix = st.text_input(t("words.prefix"), "the film is", max_chars=500, key="words-next-prefix")
+    prefix = st.text_input(
+        t("words.prefix"), "the film is", max_chars=500, key="words-next-prefix", persist_state=KEEP
+    )
     vocab = subject.corpus.vocab
     tokens = tokenize(prefix)
     ids = vocab.encode(tokens)

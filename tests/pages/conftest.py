@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from app.ui.controls import PLAY_PAUSE_ICONS, play_pause_box, play_pause_key
+from app.ui.lazy_tabs import place_key
 from tests.conftest import ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
@@ -80,3 +81,10 @@ def component_data(element) -> dict:
     """What one of the app's components (a live chart, a pacer) was handed: JSON bytes
     (app/ui/static_code.py packed)."""
     return json.loads(element.proto.bytes)
+
+
+def open_tab(at: AppTest, key: str, place: int) -> AppTest:
+    """Open the tab at ``place`` (0 for the first) of the lazy tabs ``key`` (app/ui/lazy_tabs.py)
+    and run, as a click on it does: AppTest cannot click a tab."""
+    at.session_state[place_key(key)] = place
+    return at.run()

@@ -10,7 +10,7 @@ from collections import OrderedDict
 import pytest
 
 from app.ui import derived, sentiment_inside, sentiment_readers, text_inside
-from tests.pages.conftest import open_link
+from tests.pages.conftest import open_link, open_tab
 
 
 @pytest.fixture(autouse=True)
@@ -57,9 +57,9 @@ def test_a_second_session_on_the_text_page_reads_the_shipped_model_from_the_firs
     calls = []
     measure = text_inside.held_out
     monkeypatch.setattr(text_inside, "held_out", lambda *a: calls.append(a) or measure(*a))
-    first = open_link("../pages/text.py")
+    first = open_tab(open_link("../pages/text.py"), "text-tabs", 2)  # the held-out text
     assert not first.exception and len(calls) == 1
-    second = open_link("../pages/text.py")  # another session: its own session state
+    second = open_tab(open_link("../pages/text.py"), "text-tabs", 2)  # its own session state
     assert not second.exception and len(calls) == 1
     shown = [m.value for m in second.metric]
     assert shown == [m.value for m in first.metric] and shown  # the same numbers drawn

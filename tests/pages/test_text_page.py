@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
 from app.engine.text.corpus import CORPORA, MIN_CHARS
 from app.engine.text.units import FEATURES
+from app.ui import i18n, text_inside
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import charts, control, open_page, steps
+from tests.pages.conftest import charts, control, open_page, open_tab, steps
 
 TEXT = "../pages/text.py"
 
@@ -43,16 +45,6 @@ def correlation_label(at: AppTest) -> str:
 def test_shipped_model_writes_colours_text_and_finds_units() -> None:
     at = open_page(TEXT)
     assert at.radio(key="text-model").value == "pretrained"
-    coloured = [h.proto.body for h in at.get("html") if "background:rgba" in h.proto.body]
-    # The held-out excerpt, one span a character.
-    assert coloured and coloured[0].count("<span") > 1000
-    assert "Position in the line" in correlation_label(at)
-    assert (
-        abs(metric(at, "Correlation")) > 0.6
-    )  # the search found a unit that counts along the line
-    assert metric(at, "Held-out bits") < metric(at, "Character frequencies") - 1.5
-    assert any("held-out characters" in title for title in chart_titles(at))
-
     # Write: greedy decoding, and the next-character chart follows the chosen position.
     at.radio(key="text-decoding").set_value("greedy").run()
     at.text_input(key="text-prompt").input("class ").run()
@@ -65,7 +57,16 @@ def test_shipped_model_writes_colours_text_and_finds_units() -> None:
     excerpt = at.get("html")[0].proto.body
     assert "outline:3px" in excerpt and len(next_char_chart(at)["data"]) == 1
 
-    # What one unit sees: another feature, then a unit by number, in h and in c, on the sample.
+    # What one unit sees: the unit found for a feature, another feature, then a unit by number,
+    # in h and in c, on the sample.
+    open_tab(at, "text-tabs", 1)
+    coloured = [h.proto.body for h in at.get("html") if "background:rgba" in h.proto.body]
+    # The held-out excerpt, one span a character.
+    assert coloured and coloured[0].count("<span") > 1000
+    assert "Position in the line" in correlation_label(at)
+    assert (
+        abs(metric(at, "Correlation")) > 0.6
+    )  # the search found a unit that counts along the line
     at.selectbox(key="text-feature").select("brackets").run()
     assert "Depth in brackets" in correlation_label(at)
     assert abs(metric(at, "Correlation")) > 0.5
@@ -75,6 +76,11 @@ def test_shipped_model_writes_colours_text_and_finds_units() -> None:
     at.radio(key="text-state").set_value("cell").run()
     at.radio(key="text-source").set_value("sample").run()
     assert "c unit 7" in correlation_label(at)
+
+    # The held-out text, measured.
+    open_tab(at, "text-tabs", 2)
+    assert metric(at, "Held-out bits") < metric(at, "Character frequencies") - 1.5
+    assert any("held-out characters" in title for title in chart_titles(at))
     assert not at.exception
 
 
@@ -139,3 +145,42 @@ def test_keys_the_page_builds_from_names_exist(language: str) -> None:
     built |= {f"text.state_{k}" for k in ("hidden", "cell", "hidden_name", "cell_name")}
     built |= {f"text.look_{k}" for k in ("sample", "held_out")}
     assert built - set(catalog(language)) == set()
+
+
+def test_only_the_open_tab_reads_the_live_model_and_closed_tabs_keep_their_settings(
+    live: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A press redraws the live model's tabs: only the open one is computed (the look inside a
+    1,500-character excerpt is the costliest), the settings of a closed tab are kept, and the open
+    tab stays open when the language changes (its labels, and so Streamlit's tabs, change)."""
+    looks = []
+    look = text_inside.activations
+    monkeypatch.setattr(text_inside, "activations", lambda *a: looks.append(a) or look(*a))
+    control(live, "text-step").click().run()
+    live.text_input(key="text-prompt").input("def ").run()
+    live.radio(key="text-decoding").set_value("greedy").run()
+    assert looks == []  # Write is open; the unit's tab is not drawn
+    with pytest.raises(KeyError):
+        live.radio(key="text-pick")
+    open_tab(live, "text-tabs", 1)
+    assert len(looks) == 1 and live.radio(key="text-pick").value == "search"
+    with pytest.raises(KeyError):
+        live.text_input(key="text-prompt")  # drawn no more, but kept:
+    assert live.session_state["text-prompt"] == "def "
+    live.radio(key="text-pick").set_value("index").run()
+    # AppTest formats a radio's options again in this thread, in the language last drawn.
+    drawn, session_language = ["en"], i18n.current_language
+    monkeypatch.setattr(
+        i18n,
+        "current_language",
+        lambda: session_language() if get_script_run_ctx() is not None else drawn[0],
+    )
+    live.session_state["lang"] = "pt"
+    live.run()
+    drawn[0] = "pt"
+    assert live.radio(key="text-pick").value == "index"  # the same tab, in Portuguese
+    assert [tab.label for tab in live.tabs][1] == catalog("pt")["text.tab_units"]
+    open_tab(live, "text-tabs", 0)
+    assert live.text_input(key="text-prompt").value == "def "
+    assert live.radio(key="text-decoding").value == "greedy"
+    assert not live.exception

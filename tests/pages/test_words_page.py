@@ -14,7 +14,7 @@ from app.engine.words.corpus import WORD_CORPORA
 from app.engine.words.sampling import DECODINGS
 from app.ui import i18n
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import charts, control, open_link, steps
+from tests.pages.conftest import charts, control, open_link, open_tab, steps
 
 TEXT = "../pages/text.py"
 
@@ -90,6 +90,8 @@ def test_every_decoding_and_the_next_word_view() -> None:
 
 def test_both_levels_on_one_scale_and_the_embedding_beside_glove() -> None:
     at = words_link()
+    assert not any(title.startswith("Bits per character on the same") for title in titles(at))
+    open_tab(at, "words-tabs", 1)  # only the open tab reads the model
     levels = figure(at, "Bits per character on the same")
     names = levels["data"][0]["x"]
     assert {"Character frequencies", "Word frequencies", "Word LSTM"} <= set(names)
@@ -99,6 +101,7 @@ def test_both_levels_on_one_scale_and_the_embedding_beside_glove() -> None:
         assert bits["Character LSTM"] < bits["Character frequencies"]
         assert any("Spelling" in m.value for m in at.markdown)
     assert any("Unknown words" in m.value for m in at.markdown)
+    open_tab(at, "words-tabs", 2)
     glove_list = next(m.value for m in at.markdown if m.value.startswith("- ") and "(0." in m.value)
     assert glove_list.count("\n") >= 5  # eight neighbours of "good"
     assert {"The embedding learned here", "GloVe, the same words"} <= set(titles(at))
