@@ -1,16 +1,21 @@
 """Sentiment of movie reviews: from text to tensors, a classifier learning live with its held-out
 scores, reading a review word by word, probe sentences, class imbalance, word vectors and a map of words."""
 
+from functools import partial
+
 import streamlit as st
 
+from app.engine.sentiment.glove import WordVectors
 from app.engine.sentiment.run import SentimentRun
 from app.ui import shell, state
 from app.ui.i18n import t
+from app.ui.lazy_tabs import draw_open, lazy_tabs
 from app.ui.live_fragment import live_section
 from app.ui.sentiment_data import shared_vectors
 from app.ui.sentiment_inside import render_imbalance, render_probes, render_reading, render_vectors
 from app.ui.sentiment_link import read_sentiment_link, write_sentiment_link
 from app.ui.sentiment_map import render_word_map
+from app.ui.sentiment_readers import keep_reader_in_link
 from app.ui.sentiment_view import chosen_text, render_live, render_settings, render_tensors
 from app.ui.shell import show_notices
 
@@ -37,23 +42,29 @@ def sentiment_section(run: SentimentRun) -> None:
     text, _ = chosen_text(run.corpus)
     vectors = shared_vectors()
     with run.lock:  # the live fragment's thread may be training this model
-        reading, probes, imbalance, words = st.tabs(
+        keep_reader_in_link()  # its radio is in a tab that may be closed
+        # A press, or the page's run, reads the model for the open tab only.
+        tabs = lazy_tabs(
             [
                 t("sentiment.tab_reading"),
                 t("sentiment.tab_probes"),
                 t("sentiment.tab_imbalance"),
                 t("sentiment.tab_vectors"),
-            ]
+            ],
+            key="sentiment-tabs",
         )
-        with reading:
-            render_reading(run, text)
-        with probes:
-            render_probes(run)
-        with imbalance:
-            render_imbalance(run)
-        with words:
-            render_vectors(vectors)
-            render_word_map(run)
+        draw_open(
+            tabs,
+            partial(render_reading, run, text),
+            partial(render_probes, run),
+            partial(render_imbalance, run),
+            partial(render_words, vectors, run),
+        )
+
+
+def render_words(vectors: WordVectors, run: SentimentRun) -> None:
+    render_vectors(vectors)
+    render_word_map(run)
 
 
 if run is not None:

@@ -2,12 +2,14 @@
 single units track quotes, brackets or the position in a line; a word model's embedding puts
 similar words together, and both levels are measured on the same held-out characters."""
 
+from functools import partial
+
 import streamlit as st
 
 from app.engine.text.run import TextRun
 from app.ui import shell, state
 from app.ui.i18n import t
-from app.ui.lazy_tabs import lazy_tabs
+from app.ui.lazy_tabs import draw_open, lazy_tabs
 from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.text_inside import render_held_out, render_units
@@ -74,13 +76,14 @@ def live_model(run: TextRun) -> None:
 def render_tabs(subject: Subject, title: str) -> None:
     with subject.reading():
         render_corpus_summary(subject.corpus, title)
+        # A press, or the page's run, reads the model for the open tab only.
         tabs = lazy_tabs(
             [t("text.tab_write"), t("text.tab_units"), t("text.tab_held_out")], key="text-tabs"
         )
-        for tab, render in zip(tabs, (render_write, render_units, render_held_out), strict=True):
-            if tab.open:  # a press, or a refresh of the page, reads the model for one tab only
-                with tab:
-                    render(subject)
+        draw_open(
+            tabs,
+            *(partial(render, subject) for render in (render_write, render_units, render_held_out)),
+        )
 
 
 if level == "words":

@@ -9,7 +9,7 @@ whose labels change is a new one to Streamlit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -28,6 +28,14 @@ def lazy_tabs(labels: Sequence[str], key: str) -> list[DeltaGenerator]:
         on_change=_remember,
         args=(key, tuple(labels)),
     )
+
+
+def draw_open(tabs: Sequence[DeltaGenerator], *draws: Callable[[], object]) -> None:
+    """Draw in each open tab of ``tabs`` what its own function of ``draws`` draws."""
+    for tab, draw in zip(tabs, draws, strict=True):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def _remember(key: str, labels: tuple[str, ...]) -> None:

@@ -19,6 +19,7 @@ from app.engine.sentiment.run import REMEDIES, SentimentRun
 from app.ui import state
 from app.ui.derived import peek, remembered
 from app.ui.i18n import localised, number, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.sentiment_readers import choose_reader, live_reader, pretrained, pretrained_reader
 
 STRONG, WEAK = 0.05, 0.01  # |change in P(positive)| for a coloured background / coloured word
@@ -187,7 +188,11 @@ def render_imbalance(run: SentimentRun) -> None:
 
 def render_vectors(vectors: WordVectors) -> None:
     st.markdown(t("sentiment.vectors_intro", words=vectors.vocab.size - 2, dim=vectors.dim))
-    word = st.text_input(t("sentiment.word"), "good", key="sentiment-word").strip().lower()
+    word = (
+        st.text_input(t("sentiment.word"), "good", key="sentiment-word", persist_state=KEEP)
+        .strip()
+        .lower()
+    )
     neighbours = vectors.nearest(word, NEIGHBOURS)
     if not neighbours:
         st.info(t("sentiment.word_unknown", word=word))

@@ -13,6 +13,7 @@ from app.engine.sentiment.run import SentimentRun
 from app.engine.sentiment.tokens import Vocabulary
 from app.ui import state
 from app.ui.i18n import describe, number, t
+from app.ui.lazy_tabs import KEEP
 from app.ui.query import keep_in_link
 from app.ui.sentiment_data import shared_pretrained
 from models.sentiment import ReviewClassifier
@@ -66,9 +67,7 @@ def choose_reader(run: SentimentRun) -> Reader:
     shipped = pretrained()
     if shipped is None:
         return live_reader(run)
-    if READER_KEY not in st.session_state:
-        asked = st.query_params.get(READER_PARAM)
-        st.session_state[READER_KEY] = asked if asked in READERS else READERS[0]
+    keep_reader_in_link()
     name = st.radio(
         t("sent2.reader"),
         READERS,
@@ -76,13 +75,21 @@ def choose_reader(run: SentimentRun) -> Reader:
         on_change=_write_link,
         horizontal=True,
         format_func=lambda r: t(f"sent2.reader_{r}"),
+        persist_state=KEEP,  # in a tab that may be closed (app/ui/lazy_tabs.py)
     )
-    if name != READERS[0]:
-        keep_in_link(READER_PARAM, name)
     if name == "live":
         return live_reader(run)
     st.caption(pretrained_caption(shipped))
     return pretrained_reader(shipped, run.config.max_len)
+
+
+def keep_reader_in_link() -> None:
+    """The reader chosen (at first the link's), kept in the link whether or not its tab is open."""
+    if READER_KEY not in st.session_state:
+        asked = st.query_params.get(READER_PARAM)
+        st.session_state[READER_KEY] = asked if asked in READERS else READERS[0]
+    if st.session_state[READER_KEY] != READERS[0]:
+        keep_in_link(READER_PARAM, st.session_state[READER_KEY])
 
 
 def _write_link() -> None:

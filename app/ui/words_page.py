@@ -3,13 +3,15 @@ and the tabs that write, compare the two levels and look at the embedding."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app.engine.words.run import WordRun
 from app.ui import state
 from app.ui.i18n import number, t
-from app.ui.lazy_tabs import lazy_tabs
+from app.ui.lazy_tabs import draw_open, lazy_tabs
 from app.ui.live_fragment import live_section
 from app.ui.shell import show_notices
 from app.ui.words_inside import render_embedding, render_levels
@@ -63,7 +65,8 @@ def render_tabs(subject: WordSubject) -> None:
     tabs = lazy_tabs(
         [t("text.tab_write"), t("words.tab_levels"), t("words.tab_embedding")], key="words-tabs"
     )
-    for tab, render in zip(tabs, (render_write, render_levels, render_embedding), strict=True):
-        if tab.open:  # a press reads the live model for the open tab only
-            with tab:
-                render(subject)
+    # A press, or the page's run, reads the model for the open tab only.
+    draw_open(
+        tabs,
+        *(partial(render, subject) for render in (render_write, render_levels, render_embedding)),
+    )

@@ -15,7 +15,7 @@ from app.engine.sentiment.reading import PROBES
 from app.ui import i18n, sentiment_inside, sentiment_upload
 from app.ui.i18n import catalog
 from tests.conftest import ROOT
-from tests.pages.conftest import open_link, open_page, steps
+from tests.pages.conftest import open_link, open_page, open_tab, steps
 from tests.pages.test_sentiment_page import SENTIMENT, chart, frame
 
 PORTUGUESE = (ROOT / "tests" / "data" / "avaliacoes_pt.csv").read_bytes()
@@ -34,16 +34,23 @@ def test_pretrained_model_reads_and_scores_probes_before_any_training() -> None:
     reading = chart(at, "sentiment-reading-chart")
     p = np.frombuffer(base64.b64decode(reading["data"][0]["y"]["bdata"]), dtype=np.float32)
     assert len(p) > 2 and p.std() > 0.02  # a trained reader's P moves with the words
+    open_tab(at, "sentiment-tabs", 1)
     probes = frame(at, words["sentiment.probe"])
     assert len(probes) == len(PROBES) and probes.shape[1] == 6  # text, expected, 2 x (P, right)
+    open_tab(at, "sentiment-tabs", 3)
     word_map = chart(at, "sentiment-map-chart")
     mapped = [w for trace in word_map["data"] for w in trace["text"]]
     assert (
         len(mapped) >= 300 and "good" in mapped and "GloVe" in word_map["layout"]["title"]["text"]
     )
+    open_tab(at, "sentiment-tabs", 0)
     at.radio(key="sentiment-reader").set_value("live").run()
     assert not at.exception
     assert at.query_params["reader"] == "live"  # the link keeps the choice
+    open_tab(at, "sentiment-tabs", 1)  # with the reader's tab closed too
+    assert at.query_params["reader"] == "live"
+    open_tab(at, "sentiment-tabs", 0)
+    assert at.radio(key="sentiment-reader").value == "live"
 
 
 def own_page(language: str = "en") -> AppTest:
@@ -71,10 +78,12 @@ def test_portuguese_csv_trains_from_scratch_and_the_page_says_why(monkeypatch) -
     assert steps(at) == 10
     confusion = chart(at, "sentiment-confusion-chart")
     assert sum(int(n) for row in confusion["data"][0]["text"] for n in row) == 8  # held-out fifth
+    open_tab(at, "sentiment-tabs", 3)
     word_map = chart(at, "sentiment-map-chart")  # the embedding this run learns, its own words
     assert "filme" in [w for trace in word_map["data"] for w in trace["text"]]
     assert "do zero" in word_map["layout"]["title"]["text"]
     monkeypatch.setattr(sentiment_inside, "REMEDY_STEPS", 3)  # the remedies on the file's own words
+    open_tab(at, "sentiment-tabs", 2)
     at.button(key="sentiment-measure").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(chart(at, "sentiment-remedies-chart")["data"][0]["x"]) == 4

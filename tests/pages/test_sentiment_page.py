@@ -12,7 +12,14 @@ from streamlit.testing.v1 import AppTest
 from app.engine.sentiment.reading import PROBES
 from app.ui import i18n, sentiment_inside
 from app.ui.i18n import LANGUAGES, catalog
-from tests.pages.conftest import LIVE_CHART, component_data, control, open_page, steps
+from tests.pages.conftest import (
+    LIVE_CHART,
+    component_data,
+    control,
+    open_page,
+    open_tab,
+    steps,
+)
 
 SENTIMENT = "../pages/sentiment.py"
 
@@ -65,6 +72,9 @@ def test_page_opens_steps_and_shows_metrics_and_reading(language: str, monkeypat
     assert len(loss["data"]) == 2  # training loss and held-out loss
     reading = chart(at, "sentiment-reading-chart")
     assert len(reading["data"][0]["hovertext"]) > 2  # P before any word, then after each word
+    with pytest.raises(AssertionError, match="no table"):  # the probes' tab is closed
+        frame(at, words["sentiment.probe"])
+    open_tab(at, "sentiment-tabs", 1)  # only the open tab reads the model
     assert len(frame(at, words["sentiment.probe"])) == len(PROBES)
 
 
@@ -99,6 +109,7 @@ def test_imbalance_remedies_are_measured_on_the_page(monkeypatch) -> None:
     at.select_slider(key="sentiment-share").set_value(0.2).run()
     at.radio(key="sentiment-remedy").set_value("weights").run()
     assert not at.exception
+    open_tab(at, "sentiment-tabs", 2)
     at.button(key="sentiment-measure").click().run()
     assert not at.exception, [e.value for e in at.exception]
     remedies = chart(at, "sentiment-remedies-chart")

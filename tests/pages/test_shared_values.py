@@ -73,7 +73,7 @@ def test_sessions_on_the_sentiment_page_share_the_shipped_readers_probes_not_the
     monkeypatch.setattr(
         sentiment_inside, "score_probes", lambda model, *a: scored.append(model) or score(model, *a)
     )
-    sessions = [open_link("../pages/sentiment.py") for _ in range(2)]
+    sessions = [open_tab(open_link("../pages/sentiment.py"), "sentiment-tabs", 1) for _ in range(2)]
     assert all(not at.exception for at in sessions)
     shipped = sentiment_readers.pretrained().model
     assert sum(model is shipped for model in scored) == 1  # the shipped classifier: once
