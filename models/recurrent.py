@@ -169,15 +169,27 @@ class Recurrent(nn.Module):
         """One time step through torch's fused cells, layer by layer: what writing text does a
         character at a time. The sequence kernel sets up each call (oneDNN for the LSTM) at about
         four times the cost of the cell itself."""
-        h0, c0 = state if isinstance(state, tuple) else (state, None)
-        finals_h, finals_c = [], []
-        for layer in range(self.num_layers):
-            step = self._cell_step(self.layer_weights(layer))
-            x, c = step(x, h0[layer], c0[layer] if c0 is not None else None)
-            finals_h.append(x)
-            finals_c.append(c)
-        h_n = torch.stack(finals_h)
-        return x.unsqueeze(1), ((h_n, torch.stack(finals_c)) if self.cell == "lstm" else h_n)
+        top, state = self.stepper()(x, state)
+        return top.unsqueeze(1), state
+
+    def stepper(self) -> Callable[[Tensor, State], tuple[Tensor, State]]:
+        """One time step, (x (batch, input), state) -> (top layer's h (batch, hidden), state),
+        with the layers' cells looked up once: a sample of hundreds of characters steps through
+        the same weights at every character."""
+        steps = [self._cell_step(self.layer_weights(layer)) for layer in range(self.num_layers)]
+        lstm = self.cell == "lstm"
+
+        def step(x: Tensor, state: State) -> tuple[Tensor, State]:
+            h0, c0 = state if isinstance(state, tuple) else (state, None)
+            finals_h, finals_c = [], []
+            for layer, cell_step in enumerate(steps):
+                x, c = cell_step(x, h0[layer], c0[layer] if c0 is not None else None)
+                finals_h.append(x)
+                finals_c.append(c)
+            h_n = torch.stack(finals_h)
+            return x, ((h_n, torch.stack(finals_c)) if lstm else h_n)
+
+        return step
 
     def unroll(
         self, x: Tensor, state: State | None = None

@@ -81,12 +81,14 @@ def generate(model: SequenceModel, vocab: Vocabulary, config: SampleConfig) -> S
     with torch.no_grad():
         hidden, state = model.core(model.encode(ids))
         logits = model.head(hidden[:, -1])  # (1, vocab)
+        # Every character's input vector, and the cells' weights, looked up once for the sample.
+        inputs = model.encode(torch.arange(vocab.size).unsqueeze(0))[0]  # (vocab, features)
+        step = model.core.stepper()
         for _ in range(config.length):
             index = _choose(logits[0], config, generator)
             written.append(index)
-            x = torch.tensor([[index]])
-            hidden, state = model.core(model.encode(x), state)
-            logits = model.head(hidden[:, -1])
+            top, state = step(inputs[index : index + 1], state)
+            logits = model.head(top)
     return Sample(config.prompt, vocab.decode(written), config)
 
 
