@@ -10,6 +10,7 @@ Run: python bench/bench_text.py [--quick]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import time
@@ -17,13 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import torch
+from streamlit.testing.v1 import AppTest
 
 from app.engine.text.checkpoint import load_checkpoint
 from app.engine.text.corpus import builtin_corpus, make_corpus, python_source
 from app.engine.text.run import TextConfig, TextRun, held_out
 from app.engine.text.sampling import SampleConfig, generate
 from app.engine.text.units import FEATURES, activations, search_units
+from app.ui import lazy_tabs
 from app.ui.pacing import MAX_SLICE, TICKS
+from devtools.app_server import ROOT
 from models.recurrent import Recurrent
 
 
@@ -54,6 +58,45 @@ def unrolled_states(model, ids) -> object:
     """What ``activations`` computed before: every state through the cell's step equations."""
     with torch.no_grad():
         return model.core.unroll(model.encode(torch.as_tensor(ids).unsqueeze(0)))
+
+
+@contextmanager
+def every_tab_drawn() -> Iterator[None]:
+    """The baseline for a press on the text page: every tab drawn, as before lazy tabs."""
+    draw_open = lazy_tabs.draw_open
+
+    def draw_all(tabs, *draws) -> None:
+        for tab, draw in zip(tabs, draws, strict=True):
+            with tab:
+                draw()
+
+    lazy_tabs.draw_open = draw_all
+    try:
+        yield
+    finally:
+        lazy_tabs.draw_open = draw_open
+
+
+def press_times(rounds: int) -> tuple[float, float]:
+    """Median seconds of a Step press on the live character model's page (AppTest, which runs
+    the whole page: the same for both), with the open tab only and with every tab drawn,
+    alternating on one session."""
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at.run()
+    at.switch_page("../pages/text.py")
+    at.run()
+    at.radio(key="text-model").set_value("live").run()
+    step = next(b for b in at.button if b.key == "text-step")
+    open_only, every = [], []
+    for _ in range(rounds):
+        for times, baseline in ((open_only, False), (every, True)):
+            with every_tab_drawn() if baseline else contextlib.nullcontext():
+                start = time.perf_counter()
+                step.click().run()
+                times.append(time.perf_counter() - start)
+            step = next(b for b in at.button if b.key == "text-step")
+    assert not at.exception, [e.value for e in at.exception]
+    return statistics.median(open_only), statistics.median(every)
 
 
 def median_time(work: Callable[[], object], repeats: int) -> float:
@@ -133,6 +176,12 @@ def main() -> None:
     )
     for name, value in rows:
         print(f"  {name + ':':<50}{value}")
+
+    lazy, eager = press_times(3 if args.quick else 7)
+    print(
+        f"a Step on the live model's page (the whole page, AppTest): {lazy * 1000:.0f} ms with the "
+        f"open tab only (Write), {eager / lazy:.2f}x faster than every tab drawn ({eager * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":
