@@ -137,7 +137,7 @@ def held_out_figure(bits: dict[str, float], labels: Labels, big: bool = False) -
         "x": names,
         "y": values,
         "marker": {"color": [COLORS["baseline"]] + [COLORS["model"]] * (len(names) - 1)},
-        "text": [f"{v:.2f}" for v in values],
+        "texttemplate": "%{y:.2f}",  # plotly's format: follows the language's decimal mark
         "textposition": "outside",
     }
     return figure(

@@ -49,7 +49,7 @@ def levels_figure(
         "x": names,
         "y": values,
         "marker": {"color": colors},
-        "text": [f"{v:.2f}" for v in values],
+        "texttemplate": "%{y:.2f}",  # plotly's format: follows the language's decimal mark
         "textposition": "outside",
     }
     return figure(

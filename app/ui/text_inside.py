@@ -73,7 +73,7 @@ def render_units(subject: Subject) -> None:
     feature_label = t(f"text.feature_{feature_name}")
     st.metric(
         t("text.correlation", unit=name, feature=feature_label),
-        "—" if np.isnan(r) else f"{r:+.2f}",
+        "—" if np.isnan(r) else number(r, "+.2f"),
         help=t("text.correlation_help"),
     )
     scale = float(np.abs(values).max()) or 1.0

@@ -126,10 +126,18 @@ def test_bad_own_text_gets_messages_and_good_text_trains(live: AppTest) -> None:
     assert steps(live) == 0  # new text, new model
 
 
-def test_portuguese_page() -> None:
+def test_portuguese_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    # AppTest formats a radio's options again in this thread: let it speak the session's language.
+    monkeypatch.setattr(i18n, "current_language", lambda: "pt")
     at = open_page(TEXT, lang="pt")
     assert at.title[0].value == "Escrever texto, um caractere de cada vez"
     assert at.radio(key="text-model").options[0] == "LSTM pré-treinada (código Python)"
+    open_tab(at, "text-tabs", 1)
+    correlation = next(m.value for m in at.metric if m.label.startswith("Correlação"))
+    assert re.fullmatch(r"[+-]\d,\d\d", correlation)  # a decimal comma
+    open_tab(at, "text-tabs", 2)
+    bars = next(c for c in charts(at) if c["data"][0]["type"] == "bar")
+    assert bars["data"][0]["texttemplate"] == "%{y:.2f}" and bars["layout"]["separators"] == ",."
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
