@@ -1,4 +1,4 @@
-"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``): N sessions
+"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``, ``--page duel``): N sessions
 playing at once on one server.
 
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
@@ -66,7 +66,7 @@ from devtools.app_server import free_port, start_app, wait_healthy
 from devtools.proxy import NGINX, start_nginx, stop_all
 
 # The live pages a tab may play: each one's controls are keyed by its name (train-play...).
-PAGES = ("train", "text", "sentiment")
+PAGES = ("train", "text", "sentiment", "duel")
 # Options a tab chooses once its page has loaded: the text page opens on its shipped model.
 CHOICES = {"text": {"text-model": 1}}
 # A class on one server: every session refreshing at least once a second, none waiting over 2 s

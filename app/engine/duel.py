@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import torch
 
 from app.engine.config import RunConfig
+from app.engine.diagnostics import look
 from app.engine.live import Live
 from app.engine.problems import InputError, Problem
 from app.engine.ranges import Ranges, choice_problems, range_problems
@@ -21,6 +25,7 @@ CHECK_EVERY = 50  # steps between checks of whether a model has reached the targ
 # What "solved" means, per task kind: (metric, threshold, lower is better).
 TARGETS = {"adding": ("mse", 0.01, True), "recall": ("accuracy", 0.95, False)}
 DATA_SEED_OFFSET = 7919  # the batch stream's generator is not any model's
+LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time while it plays
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ def hidden_for(config: RunConfig, target: int) -> int:
 class Duel(Live):
     """Every step draws one batch and feeds it to each model in turn, so they advance together."""
 
+    travels = True  # its runs and their shared task pickle whole (app/engine/slice_worker.py)
+
     def __init__(self, config: DuelConfig) -> None:
         found = config.problems()
         if found:
@@ -121,6 +128,27 @@ class Duel(Live):
         self.generator = torch.Generator().manual_seed(config.seed + DATA_SEED_OFFSET)
         self.runs = {cell: Run(c, task=self.task) for cell, c in run_configs(config).items()}
         self.reached: dict[str, int | None] = dict.fromkeys(self.runs)
+        # The latest looks at the gradient through time: the step, time.monotonic() (the machine's
+        # clock, the same in the training worker's process) and each live model's norms.
+        self._looks: tuple[int, float, dict[str, np.ndarray]] = (-1, -math.inf, {})
+
+    def looks(self, playing: bool) -> dict[str, np.ndarray]:
+        """Each model's ||dL/dh_t|| (diverged ones left out) at this step; while ``playing``, the
+        last looks if younger than LOOK_EVERY (a look costs more than a refresh's drawing)."""
+        with self.lock:
+            step, at, norms = self._looks
+            if step == self.step or (playing and time.monotonic() - at < LOOK_EVERY):
+                return norms
+            norms = {cell: look(run).norms for cell, run in self.runs.items() if not run.diverged}
+            self._looks = (self.step, time.monotonic(), norms)
+            return norms
+
+    def before_drawing(self) -> None:
+        # What the page draws of each model: some 10 ms of the server's core a refresh for two,
+        # and a look every LOOK_EVERY another 10 ms.
+        for run in self.runs.values():
+            run.before_drawing()
+        self.looks(playing=True)
 
     def _train_step(self) -> None:
         x, y = self.task.batch(self.config.batch_size, self.generator)

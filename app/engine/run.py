@@ -81,6 +81,10 @@ class Run(Learner):
                 self._evaluation = evaluation(self.task, self.validation(), self._reference)
             return self._evaluation
 
+    def before_drawing(self) -> None:
+        if not self.diverged:
+            self.evaluate()  # the validation predictions every live page of a run draws
+
     def trace(self, count: int = 1, start: int = 0) -> Trace:
         """An exact look inside the model on ``count`` validation samples."""
         x = self.task.x_val[start : start + count]

@@ -149,14 +149,27 @@ def adopt(live: Live, trained: Live) -> None:
     """Take over what ``trained`` (a copy of ``live`` trained elsewhere) holds, keeping ``live``'s
     identity, its uid and its lock (held by the caller). Its histories went as travelling copies
     (``History.travelling``): ``live``'s own record what they noted, so only a slice's rows come
-    back. A thing's histories travel as its own attributes (a Run's ``history``)."""
+    back. A thing's histories travel as its own attributes (a Run's ``history``), or as those of
+    the live things it holds by name (a duel's runs), which are adopted the same way."""
     own = {"lock": live.lock, "uid": live.uid}
     for name, value in vars(trained).items():
+        mine = getattr(live, name, None)
         if isinstance(value, History) and value.journal is not None:
-            getattr(live, name).replay(value.journal)
-            own[name] = getattr(live, name)
+            mine.replay(value.journal)
+            own[name] = mine
+        elif _live_things(value) and _live_things(mine) and mine.keys() == value.keys():
+            for key, part in value.items():
+                adopt(mine[key], part)
+            own[name] = mine
     live.__dict__.update(vars(trained))
     live.__dict__.update(own)
+
+
+def _live_things(value: Any) -> bool:
+    """Whether ``value`` is a dict of live things (a duel's runs, by cell)."""
+    return (
+        isinstance(value, dict) and bool(value) and all(isinstance(v, Live) for v in value.values())
+    )
 
 
 def _start(flags: multiprocessing.Array) -> None:

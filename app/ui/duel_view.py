@@ -10,7 +10,6 @@ import streamlit as st
 
 from app.charts.comparison import duel_gradient_figure, duel_loss_figure, sweep_figure
 from app.charts.training import Labels
-from app.engine.diagnostics import look
 from app.engine.duel import DUEL_CELLS, MATCHES, RANGES, TASK_RANGES, Duel, DuelConfig, sweep
 from app.engine.tasks import TaskConfig
 from app.engine.tasks.memory import ADDING_BASELINE_MSE
@@ -21,7 +20,6 @@ from app.ui.live_chart import live_chart
 from app.ui.live_fragment import live_fragment
 from app.ui.number_inputs import bounded_number
 
-LOOK_EVERY = 0.5  # seconds between looks at each model's gradient through time
 DUEL_PRESETS = {
     "adding": DuelConfig(),
     # A forget-gate bias of 3 (f ~ 0.95 at the start): with 1, the LSTM forgets the symbol within 20 steps
@@ -134,7 +132,7 @@ def _draw(duel: Duel) -> None:
             live_chart(fig, key="duel-loss-chart")
             st.caption(t(f"duel.aid_loss_{kind}"))
     with right:
-        norms = _looks(duel)
+        norms = duel.looks(playing=state.DUEL.playing())
         fig = duel_gradient_figure(
             norms,
             names,
@@ -224,18 +222,6 @@ def sweep_summary(results: dict[str, tuple[list[int], list[float]]]) -> str:
         other=names[ranked[-1]],
         other_score=number(means[ranked[-1]], ".0%"),
         lags=lags,
-    )
-
-
-def _looks(duel: Duel) -> dict[str, np.ndarray]:
-    """Each model's ||dL/dh_t|| at the current step, refreshed at most every LOOK_EVERY seconds
-    while the duel plays."""
-    return remembered(
-        "duel_looks",
-        duel.step,
-        lambda: {cell: look(run).norms for cell, run in duel.runs.items() if not run.diverged},
-        owner=duel,
-        max_age=LOOK_EVERY if state.DUEL.playing() else None,
     )
 
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import torch
 
 from app.engine.config import RunConfig
-from app.engine.duel import Duel, DuelConfig, count_parameters, run_configs, sweep
+from app.engine.diagnostics import look
+from app.engine.duel import (
+    LOOK_EVERY,
+    Duel,
+    DuelConfig,
+    count_parameters,
+    run_configs,
+    sweep,
+)
 from app.engine.problems import InputError
 from app.engine.run import Run
 from app.engine.tasks import TaskConfig
@@ -120,3 +129,39 @@ def test_run_configs_carry_the_duel_settings() -> None:
         assert config.cell == cell
         assert (config.learning_rate, config.forget_bias, config.seed) == (0.003, 2.0, 7)
     assert replace(duel, seed=8) != duel
+
+
+def test_looks_follow_each_step_when_paused_and_the_clock_while_playing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A look at each model's gradient through time: again at every new step while paused (a Step
+    shows its own), at most every LOOK_EVERY seconds while playing; a diverged model has none."""
+    clock = [100.0]
+    monkeypatch.setattr("app.engine.duel.time.monotonic", lambda: clock[0])
+    duel = Duel(DuelConfig(cells=("rnn", "lstm"), hidden_size=8))
+    first = duel.looks(playing=True)
+    assert set(first) == {"rnn", "lstm"}
+    for cell, run in duel.runs.items():
+        np.testing.assert_array_equal(first[cell], look(run).norms)
+    duel.train(steps=1)
+    assert duel.looks(playing=True) is first  # younger than LOOK_EVERY: kept
+    assert duel.looks(playing=False) is not first  # paused: this step's own
+    duel.train(steps=1)
+    clock[0] += LOOK_EVERY
+    later = duel.looks(playing=True)
+    np.testing.assert_array_equal(later["lstm"], look(duel.runs["lstm"]).norms)
+    duel.runs["rnn"].diverged_at = duel.step
+    duel.train(steps=1)
+    assert set(duel.looks(playing=False)) == {"lstm"}
+
+
+def test_before_drawing_measures_what_the_page_draws() -> None:
+    """Where a slice trained (the training worker), the duel measures what the page then draws:
+    each model's evaluation at this step and a look, so the server's refresh finds them made."""
+    duel = Duel(DuelConfig(cells=("rnn", "gru"), hidden_size=8))
+    duel.train(steps=3)
+    duel.before_drawing()
+    for run in duel.runs.values():
+        assert run._evaluation is not None and run._evaluation is run.evaluate()
+    assert duel._looks[0] == duel.step
+    assert duel.looks(playing=False) is duel._looks[2]

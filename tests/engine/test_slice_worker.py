@@ -18,6 +18,7 @@ import torch
 
 from app.engine import slice_worker
 from app.engine.config import RunConfig
+from app.engine.duel import Duel, DuelConfig
 from app.engine.presets import PRESETS
 from app.engine.run import Run
 from app.engine.slice_worker import SliceWorker, dumps
@@ -67,6 +68,34 @@ def test_a_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) ->
     here.train(steps=5)
     assert torch.equal(away.model.head.weight, here.model.head.weight)
     assert isinstance(away.lock, type(threading.RLock()))
+
+
+def test_a_duel_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorker) -> None:
+    """A duel goes whole, its runs and the task they share; each run keeps its identity, lock, uid
+    and history at home, which records the slice's rows."""
+    config = DuelConfig(cells=("rnn", "lstm", "gru"), hidden_size=8)
+    away, here = Duel(config), Duel(config)
+    kept = {cell: (run, run.lock, run.uid, run.history) for cell, run in away.runs.items()}
+    with away.lock:
+        assert worker.train(away, steps=60, seconds=None, stop=never) == 60
+    here.train(steps=60)
+    assert away.step == here.step == 60 and away.reached == here.reached
+    # Measured where it trained: the server's drawing finds each evaluation and a look made.
+    assert away._looks[0] == 60
+    assert all(run._evaluation is not None for run in away.runs.values())
+    for cell, (run, lock, uid, history) in kept.items():
+        assert away.runs[cell] is run and run.lock is lock and run.uid == uid
+        assert run.history is history and history.journal is None
+        assert run.task is away.task  # still one task for the duel's runs
+        _same_weights(run, here.runs[cell])
+        for column in here.runs[cell].history.columns:
+            np.testing.assert_array_equal(
+                history.array(column), here.runs[cell].history.array(column)
+            )
+    away.train(steps=5)  # the batch generator came back too: the same next steps
+    here.train(steps=5)
+    for cell, run in here.runs.items():
+        _same_weights(away.runs[cell], run)
 
 
 def _same_weights(away: Run | TextRun, here: Run | TextRun) -> None:
