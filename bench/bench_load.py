@@ -1,5 +1,5 @@
-"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``, ``--page duel``): N sessions
-playing at once on one server.
+"""Load test of a live page (the training page; ``--page text``, ``--page sentiment``, ``--page duel``,
+``--page gradients``): N sessions playing at once on one server.
 
 It starts the app as users do (``streamlit run app/main.py`` from the repository root, headless, on a
 free port of 127.0.0.1) and opens N tabs on ``/train`` at once. The tabs are not browsers: each is a
@@ -34,6 +34,7 @@ Run from the repository root (after ``pip install -e .``)::
     python bench/bench_load.py --replicas 2   # one app process per core behind deploy/nginx.conf
     python bench/bench_load.py --page sentiment   # the same on the sentiment page
     python bench/bench_load.py --page text        # the text page's live character model
+    python bench/bench_load.py --page duel        # also --page gradients
 
 With ``--replicas K`` it starts K app processes and Debian's nginx with ``deploy/nginx.conf`` (on free
 loopback ports, as tests/e2e/test_proxy.py does). A tab's only request is its WebSocket, and it comes
@@ -66,7 +67,8 @@ from devtools.app_server import free_port, start_app, wait_healthy
 from devtools.proxy import NGINX, start_nginx, stop_all
 
 # The live pages a tab may play: each one's controls are keyed by its name (train-play...).
-PAGES = ("train", "text", "sentiment", "duel")
+PAGES = ("train", "text", "sentiment", "duel", "gradients")
+PREFIXES = {"gradients": "grad"}  # a page whose controls are not keyed by its own name
 # Options a tab chooses once its page has loaded: the text page opens on its shipped model.
 CHOICES = {"text": {"text-model": 1}}
 # A class on one server: every session refreshing at least once a second, none waiting over 2 s
@@ -337,7 +339,8 @@ async def drive(
         record(kind, latency)
         return latency is not None
 
-    play, pause, step = (f"{tab.page}-{control}" for control in ("play", "pause", "step"))
+    prefix = PREFIXES.get(tab.page, tab.page)
+    play, pause, step = (f"{prefix}-{control}" for control in ("play", "pause", "step"))
     while await press(play, lambda t: t.shows(pause), "Play"):
         start = time.perf_counter()
         pause_at = start + rng.uniform(*PLAY_BETWEEN)

@@ -6,16 +6,22 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
-from app.engine.run import Run
 from models.trace import Trace
+
+if TYPE_CHECKING:  # a run holds its own log (app/engine/run.py imports this module)
+    from app.engine.run import Run
 
 SAMPLES = 8  # validation sequences averaged in one look
 MIN_INTERVAL = 0.25  # seconds between looks while training...
 COST_FACTOR = 10.0  # ...and never more often than ten times what a look costs
+# Looks are taken while a page asks for them: one not asked for this long (the student went to
+# another page, closed the tab) is not taken where the run trains.
+ASKED_FOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,8 @@ class GradientLog:
 
     capacity: int = 150
     entries: list[TimeGradient] = field(default_factory=list)
-    last_taken: float = -math.inf
+    last_taken: float = -math.inf  # time.monotonic(): the machine's clock, the worker's too
+    asked: float = -math.inf  # when a page last asked for the looks (time.monotonic())
     last_cost: float = 0.0
     # W_hh's spectrum, taken with each look (its cost counts in the look's): at 512 units an
     # eigenvalue solve takes about a second, too long for every refresh.
@@ -42,6 +49,9 @@ class GradientLog:
 
     def due(self, now: float) -> bool:
         return now - self.last_taken >= max(MIN_INTERVAL, COST_FACTOR * self.last_cost)
+
+    def wanted(self, now: float) -> bool:
+        return now - self.asked < ASKED_FOR
 
     def add(self, entry: TimeGradient) -> None:
         if self.entries and self.entries[-1].step == entry.step:
@@ -73,13 +83,13 @@ def look(run: Run, samples: int = SAMPLES, layer: int = -1) -> TimeGradient:
 
 def maybe_look(run: Run, log: GradientLog, force: bool = False) -> None:
     """Add a look to ``log`` when the timer says so (or ``force``), unless the run has diverged."""
-    now = time.perf_counter()
+    now = time.monotonic()
     if run.diverged or not (force or log.due(now)):
         return
     log.add(look(run))
     log.spectrum = spectrum(run, layer=0)
-    log.last_cost = time.perf_counter() - now
-    log.last_taken = time.perf_counter()
+    log.last_taken = time.monotonic()
+    log.last_cost = log.last_taken - now
 
 
 def predicted_factor(run: Run, found: Trace, layer: int = -1) -> float:

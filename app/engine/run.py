@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import time
 
 import torch
 from torch import nn
 
 from app.engine.config import RunConfig
+from app.engine.diagnostics import GradientLog, maybe_look
 from app.engine.history import History
 from app.engine.live import Learner, learner_columns
 from app.engine.metrics import Evaluation, Reference, Validation, evaluation, reference_of, validate
@@ -50,6 +52,7 @@ class Run(Learner):
         self._reference: Reference | None = None  # fixed for the task: computed once
         self.validation_every = validation_every(self.task.x_val.shape)
         self._last_eval = 0
+        self.gradient_log = GradientLog()  # the gradients page's looks, taken while it asks
 
     @property
     def clip_threshold(self) -> float | None:
@@ -81,9 +84,22 @@ class Run(Learner):
                 self._evaluation = evaluation(self.task, self.validation(), self._reference)
             return self._evaluation
 
+    def gradient_looks(self, playing: bool) -> GradientLog:
+        """The looks at the gradient through time taken of this run, with a new one when there is
+        none, when paused at a new step (a Step shows its own) or when the log's timer says so.
+        Asking keeps them taken where a slice trains (``before_drawing``) for ASKED_FOR seconds."""
+        with self.lock:
+            log = self.gradient_log
+            log.asked = time.monotonic()
+            stale = not log.entries or (log.entries[-1].step != self.step and not playing)
+            maybe_look(self, log, force=stale)
+            return log
+
     def before_drawing(self) -> None:
         if not self.diverged:
             self.evaluate()  # the validation predictions every live page of a run draws
+            if self.gradient_log.wanted(time.monotonic()):
+                maybe_look(self, self.gradient_log)  # some 5 ms and a spectrum, when due
 
     def trace(self, count: int = 1, start: int = 0) -> Trace:
         """An exact look inside the model on ``count`` validation samples."""

@@ -15,7 +15,7 @@ from app.charts.gradients import (
     time_gradient_figure,
 )
 from app.charts.training import Labels, grad_norm_figure
-from app.engine.diagnostics import SAMPLES, fitted_factor, maybe_look
+from app.engine.diagnostics import SAMPLES, fitted_factor
 from app.engine.run import Run
 from app.ui import state
 from app.ui.i18n import number, t
@@ -31,15 +31,13 @@ def render_gradients_live() -> None:
 
 
 def _look_and_draw(run: Run) -> None:
-    log = state.gradient_log(run)
-    stale = not log.entries or (log.entries[-1].step != run.step and not state.RUN.playing())
-    maybe_look(run, log, force=stale)
+    run.gradient_looks(playing=state.RUN.playing())
     _draw(run)
 
 
 def _draw(run: Run) -> None:
     big = state.presentation()
-    log = state.gradient_log(run)
+    log = run.gradient_log
     divergence_note(run, "grad.exploded", error=True)
     if not log.entries:
         return

@@ -12,7 +12,6 @@ import streamlit as st
 
 from app.engine.config import RunConfig
 from app.engine.csv_series import upload_task
-from app.engine.diagnostics import GradientLog
 from app.engine.duel import Duel, DuelConfig
 from app.engine.keras_example import KerasConfig, KerasExample
 from app.engine.optimiser_race import OptimiserRace, RaceConfig
@@ -103,11 +102,6 @@ def hidden_controls() -> frozenset[str]:
 
 def set_hidden_controls(names: frozenset[str]) -> None:
     st.session_state[_HIDDEN] = sorted(names)
-
-
-def gradient_log(current: Run) -> GradientLog:
-    """The looks at the gradient through time taken for this session's current run."""
-    return remembered("gradient_log", None, GradientLog, owner=current)
 
 
 def untrained_twin(current: Run) -> Run:

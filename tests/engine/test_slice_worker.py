@@ -4,6 +4,7 @@ whatever cannot go there (not ready, does not travel, too big, a dead worker) tr
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import signal
@@ -18,6 +19,7 @@ import torch
 
 from app.engine import slice_worker
 from app.engine.config import RunConfig
+from app.engine.diagnostics import ASKED_FOR, look
 from app.engine.duel import Duel, DuelConfig
 from app.engine.presets import PRESETS
 from app.engine.run import Run
@@ -96,6 +98,30 @@ def test_a_duel_slice_in_the_worker_is_the_slice_trained_here(worker: SliceWorke
     here.train(steps=5)
     for cell, run in here.runs.items():
         _same_weights(away.runs[cell], run)
+
+
+def test_the_gradients_pages_looks_are_taken_in_the_worker_while_it_asks(
+    worker: SliceWorker,
+) -> None:
+    """A run the gradients page reads comes back from its slice with a look at its last step (and
+    W_hh's spectrum) taken there; one no page asked of lately comes back without."""
+    asked, unasked = Run(RunConfig(seed=1)), Run(RunConfig(seed=1))
+    first = asked.gradient_looks(playing=True).entries[-1]  # the page's first draw: step 0
+    asked.gradient_log.last_taken = unasked.gradient_log.last_taken = -math.inf  # a look is due
+    for run in (asked, unasked):
+        with run.lock:
+            assert worker.train(run, steps=40, seconds=None, stop=never) == 40
+    log = asked.gradient_log
+    assert [entry.step for entry in log.entries] == [0, 40]
+    assert log.entries[0].step == first.step and log.spectrum.step == 40
+    np.testing.assert_allclose(log.entries[-1].norms, look(asked).norms, rtol=1e-5)
+    assert asked.gradient_looks(playing=True) is log  # what the page then draws
+    assert unasked.gradient_log.entries == []
+    log.asked -= ASKED_FOR  # the page stopped asking (another page, a closed tab)
+    log.last_taken = -math.inf
+    with asked.lock:
+        worker.train(asked, steps=40, seconds=None, stop=never)
+    assert [entry.step for entry in asked.gradient_log.entries] == [0, 40]
 
 
 def _same_weights(away: Run | TextRun, here: Run | TextRun) -> None:
