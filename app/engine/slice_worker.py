@@ -12,6 +12,7 @@ polled while the slice runs; the worker reads it before every step from a shared
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
@@ -28,6 +29,7 @@ import torch
 
 from app.engine.history import History
 from app.engine.live import Live
+from app.engine.problems import InputError
 from app.engine.text.corpus import CORPORA, builtin_corpus
 
 # A thing whose pickle is larger than this trains in its own thread: shipping it both ways at every
@@ -182,10 +184,18 @@ def _start(flags: multiprocessing.Array) -> None:
 def _warm_up() -> None:
     """Build the built-in text corpora now, beside the first slices: a character model travels
     with its corpus's name (app/engine/text/corpus.py), and building the Python corpus here when
-    the first one arrives would keep that session waiting two seconds for its refresh."""
+    the first one arrives would keep that session waiting two seconds for its refresh. Likewise
+    the default review corpus and the vectors a review classifier travels without."""
     for name in CORPORA:
         if name != "own":
             builtin_corpus(name)
+    # Imported here, in the worker only: the server imports this module before any page of
+    # reviews (pandas comes with them).
+    from app.engine.sentiment.corpus import shipped_reviews
+    from app.engine.sentiment.run import SentimentConfig
+
+    with contextlib.suppress(InputError):  # the package missing: a slice fails as at home
+        shipped_reviews(SentimentConfig().source)
 
 
 def _ready() -> bool:

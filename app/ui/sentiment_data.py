@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine.problems import InputError, Problem
-from app.engine.sentiment.corpus import ReviewCorpus, load_corpus
-from app.engine.sentiment.glove import WordVectors, load_glove
+from app.engine.sentiment.corpus import ReviewCorpus, shipped_reviews
+from app.engine.sentiment.glove import WordVectors, shipped_vectors
 from app.engine.sentiment.labelled import OwnReviews
 from app.engine.sentiment.pretrained import PretrainedReviews, load_pretrained
 from app.engine.sentiment.run import OWN, SentimentConfig, SentimentRun
@@ -18,13 +18,13 @@ _OWN_REVIEWS = "sentiment_own_reviews"
 
 @st.cache_resource(show_spinner=False)
 def shared_vectors() -> WordVectors:
-    return load_glove()
+    return shipped_vectors()
 
 
 @st.cache_resource(show_spinner=False)
 def shared_reviews(source: str) -> ReviewCorpus:
     """One corpus, tokenised and encoded once (IMDB takes a few seconds the first time)."""
-    return load_corpus(source, shared_vectors().vocab)
+    return shipped_reviews(source)
 
 
 def build_sentiment_run(config: SentimentConfig) -> SentimentRun:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.charts.training import Labels
 from app.charts.words import levels_figure, word_map_figure
-from app.engine.sentiment.glove import WordVectors, load_glove
+from app.engine.sentiment.glove import WordVectors, shipped_vectors
 from app.engine.text.sampling import SampleConfig, generate
 from app.engine.words.compare import (
     CharHeldOut,
@@ -36,7 +36,7 @@ CHAR_SAMPLE = 600
 def glove() -> WordVectors | None:
     """GloVe's 50-d vectors of the 20,000 commonest review words (read-only, shared)."""
     try:
-        return load_glove()
+        return shipped_vectors()  # the sentiment page's too: one copy in the process
     except Exception:  # a missing or damaged file: the page says GloVe is not available
         return None
 

@@ -21,8 +21,12 @@ from app.engine import slice_worker
 from app.engine.config import RunConfig
 from app.engine.diagnostics import ASKED_FOR, look
 from app.engine.duel import Duel, DuelConfig
+from app.engine.live import Learner
 from app.engine.presets import PRESETS
 from app.engine.run import Run
+from app.engine.sentiment.corpus import shipped_reviews
+from app.engine.sentiment.glove import shipped_vectors
+from app.engine.sentiment.run import SentimentConfig, SentimentRun
 from app.engine.slice_worker import SliceWorker, dumps
 from app.engine.text.corpus import builtin_corpus, make_corpus
 from app.engine.text.run import TextConfig, TextRun
@@ -124,7 +128,29 @@ def test_the_gradients_pages_looks_are_taken_in_the_worker_while_it_asks(
     assert [entry.step for entry in asked.gradient_log.entries] == [0, 40]
 
 
-def _same_weights(away: Run | TextRun, here: Run | TextRun) -> None:
+def test_a_review_classifier_travels_without_its_corpus_and_comes_back_the_same(
+    worker: SliceWorker,
+) -> None:
+    """The shipped reviews and vectors go as calls, not as their 8 MB: the classifier comes back
+    holding the very objects the sessions share, trained as here, its held-out reading made."""
+    corpus, vectors = shipped_reviews("rt"), shipped_vectors()
+    config = SentimentConfig(hidden_size=16, batch_size=16)
+    away, here = (SentimentRun(config, corpus, vectors) for _ in range(2))
+    assert len(dumps(away)) < len(dumps((away.model, away.optimizer))) + 500_000
+    with away.lock:
+        assert worker.train(away, steps=8, seconds=None, stop=never) == 8
+    here.train(steps=8)
+    assert away.corpus is corpus and away.vectors is vectors
+    _same_weights(away, here)
+    assert away._evaluation is not None
+    np.testing.assert_allclose(
+        away._evaluation.probabilities, here.evaluation().probabilities, rtol=1e-5
+    )
+    for column in here.history.columns:
+        np.testing.assert_array_equal(away.history.array(column), here.history.array(column))
+
+
+def _same_weights(away: Learner, here: Learner) -> None:
     for (name, mine), theirs in zip(
         away.model.state_dict().items(), here.model.state_dict().values(), strict=True
     ):

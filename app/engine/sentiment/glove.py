@@ -3,7 +3,8 @@ shipped with the app as ``glove_50d_subset.npz`` (scripts/build_glove_subset.py 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,15 @@ class WordVectors:
 
     vocab: Vocabulary
     vectors: torch.Tensor  # (vocab, dim) float32
+    shipped: bool = field(default=False, compare=False)  # made by shipped_vectors, once a process
+
+    def __reduce_ex__(self, protocol: int) -> object:
+        # The shipped vectors pickle as a call: a review classifier travelling to the training
+        # worker (app/engine/slice_worker.py) finds them there, and back here the very object the
+        # sessions share.
+        if self.shipped:
+            return shipped_vectors, ()
+        return super().__reduce_ex__(protocol)
 
     @property
     def dim(self) -> int:
@@ -61,3 +71,9 @@ def load_glove(path: Path = GLOVE_FILE) -> WordVectors:
     full = np.zeros((vocab.size, vectors.shape[1]), dtype=np.float32)
     full[len(SPECIALS) :] = vectors
     return WordVectors(vocab, torch.from_numpy(full))
+
+
+@cache
+def shipped_vectors() -> WordVectors:
+    """The shipped vectors, read once per process and shared: read-only."""
+    return replace(load_glove(), shipped=True)

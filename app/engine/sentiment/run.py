@@ -92,6 +92,10 @@ class Evaluation:
 class SentimentRun(Learner):
     """One classifier learning one corpus. Never raises on divergence: it stops and says where."""
 
+    # Its model and Adam state pickle whole (4.5 MB for the default LSTM, the GloVe rows its
+    # embedding holds included); the shipped corpus and vectors as calls, an uploaded file's whole.
+    travels = True
+
     def __init__(self, config: SentimentConfig, corpus: ReviewCorpus, vectors: WordVectors) -> None:
         super().__init__()
         self.config = config.check()
@@ -187,6 +191,10 @@ class SentimentRun(Learner):
                     self.threshold,
                 )
             return self._evaluation
+
+    def before_drawing(self) -> None:
+        if not self.diverged:
+            self.evaluation()  # every held-out review read again: what the page's numbers show
 
     def _retuned(self) -> None:
         super()._retuned()
