@@ -41,7 +41,10 @@ JOBS = 256  # slices that may be on their way at once (one per playing session)
 # How often a waiting session looks for a press of its own: each look takes the GIL.
 POLL_SECONDS = 0.05
 _LOG = logging.getLogger(__name__)
-_flags: multiprocessing.Array | None = None  # in the worker: the stop flag of every job
+_flags: multiprocessing.Array | None = None  # in the worker: the state of every job
+# A job's state, shared with the worker: sent and not begun, stopped (by a press: before it began,
+# it does nothing), training.
+QUEUED, STOPPED, TRAINING = 0, 1, 2
 
 
 class SliceWorker:
@@ -50,7 +53,7 @@ class SliceWorker:
 
     def __init__(self, jobs: int = JOBS) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process full of threads
-        self._flags = context.RawArray("b", jobs)
+        self._flags = context.Array("b", jobs)  # with a lock: see ``_wait``
         self._free = list(range(jobs))
         self._lock = threading.Lock()
         self._stay: weakref.WeakSet[Live] = weakref.WeakSet()  # things too big to travel
@@ -95,10 +98,10 @@ class SliceWorker:
         except BrokenProcessPool as error:  # it died since the last slice came back: the pool
             future = futures.Future()  # refuses this one outright, which fails like a slice
             future.set_exception(error)
-        try:
-            trained = self._wait(future, job, stop)
-        finally:
-            self._give_back(job)
+        # The job's state is the worker's to read until its slice is done there, even when a press
+        # no longer waits for it.
+        future.add_done_callback(lambda _: self._give_back(job))
+        trained = self._wait(future, job, stop)
         if trained is None:
             return None
         done, back = trained
@@ -117,9 +120,15 @@ class SliceWorker:
         while not future.done():
             if not stopped and stop():
                 stopped = True
-                if future.cancel():  # still queued: nothing trained
+                if future.cancel():  # still queued here: nothing trained
                     return 0, None
-                self._flags[job] = 1
+                with self._flags.get_lock():  # the worker reads and sets it under the same lock
+                    began = self._flags[job] == TRAINING
+                    self._flags[job] = STOPPED
+                if not began:
+                    # Sent, behind other sessions' slices: it will do nothing when its turn comes,
+                    # and the press need not wait for theirs.
+                    return 0, None
             futures.wait([future], timeout=POLL_SECONDS)
         try:
             done, back = future.result()
@@ -139,7 +148,7 @@ class SliceWorker:
             if not self._free:
                 return None
             job = self._free.pop()
-        self._flags[job] = 0
+        self._flags[job] = QUEUED
         return job
 
     def _give_back(self, job: int) -> None:
@@ -202,11 +211,19 @@ def _ready() -> bool:
     return True
 
 
-def _slice(data: bytes, job: int, steps: int | None, seconds: float | None) -> tuple[int, bytes]:
-    """In the worker: one slice of the thing pickled in ``data``, and the thing pickled again."""
-    live = pickle.loads(data)
+def _slice(
+    data: bytes, job: int, steps: int | None, seconds: float | None
+) -> tuple[int, bytes | None]:
+    """In the worker: one slice of the thing pickled in ``data``, and the thing pickled again
+    (nothing when a press stopped it before it began)."""
     flags = _flags
-    done = live.train(steps=steps, seconds=seconds, stop=lambda: flags[job] != 0)
+    with flags.get_lock():
+        if flags[job] == STOPPED:
+            return 0, None
+        flags[job] = TRAINING
+    live = pickle.loads(data)
+    state = flags.get_obj()  # a byte read needs no lock: the press's change shows at the next step
+    done = live.train(steps=steps, seconds=seconds, stop=lambda: state[job] != TRAINING)
     live.before_drawing()
     return done, dumps(live)
 

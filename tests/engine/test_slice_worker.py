@@ -10,7 +10,7 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -165,6 +165,42 @@ def test_a_press_stops_a_slice_in_the_worker_early(worker: SliceWorker) -> None:
         done = worker.train(run, steps=None, seconds=5.0, stop=pressed)
     assert time.monotonic() - asked < 2.0  # not the five seconds asked for
     assert done is not None and done == run.step < 100_000
+
+
+def test_a_press_does_not_wait_for_the_slices_ahead_of_its_own(worker: SliceWorker) -> None:
+    """Another session's slice trains in the worker and this session's is sent behind it: a press
+    here is answered at once, not after the other's slice. Its own slice, not begun, does nothing
+    when its turn comes; its job is taken again only after that."""
+    ahead, mine = Run(RunConfig(seed=1)), Run(RunConfig(seed=2))
+    other_stops = threading.Event()  # the other session trains until this test lets it stop
+    results: dict[str, int | None] = {}
+
+    def train(name: str, run: Run, stop: Callable[[], bool]) -> threading.Thread:
+        def session() -> None:
+            with run.lock:
+                results[name] = worker.train(run, steps=None, seconds=30.0, stop=stop)
+
+        thread = threading.Thread(target=session, daemon=True)
+        thread.start()
+        return thread
+
+    other = train("ahead", ahead, other_stops.is_set)
+    deadline = time.monotonic() + READY_SECONDS
+    while slice_worker.TRAINING not in worker._flags[:]:  # the other slice has begun there
+        assert time.monotonic() < deadline and other.is_alive()
+        time.sleep(0.01)
+    sent = time.monotonic()  # the press comes 0.2 s after this slice was sent behind the other
+    this = train("mine", mine, lambda: time.monotonic() > sent + 0.2)
+    this.join(timeout=20.0)
+    waited = this.is_alive()
+    other_stops.set()
+    other.join(timeout=60.0)
+    assert not waited, "the press waited for the other session's slice"
+    assert results["mine"] == 0 and mine.step == 0 and len(mine.history) == 0
+    assert results["ahead"] and ahead.step == results["ahead"]
+    while len(worker._free) < slice_worker.JOBS:  # the skipped slice's job, given back once done
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
 
 
 def test_a_diverging_run_comes_back_diverged(worker: SliceWorker) -> None:
@@ -378,3 +414,4 @@ def test_the_worker_builds_the_built_in_corpora_as_it_starts(
     builtin_corpus.cache_clear()
     slice_worker._warm_up()
     assert builtin_corpus.cache_info().currsize == 2  # python and toy; "own" is the user's
+    assert shipped_reviews.cache_info().currsize >= 1  # the default reviews, for a classifier
