@@ -25,7 +25,12 @@ from app.engine.text.corpus import Corpus, builtin_corpus, make_corpus, python_s
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.words.checkpoint import PretrainedWords
 from app.engine.words.checkpoint import load_checkpoint as load_word_checkpoint
-from app.engine.words.corpus import WordCorpus, builtin_tokens, make_word_corpus
+from app.engine.words.corpus import (
+    WordCorpus,
+    builtin_tokens,
+    make_word_corpus,
+    shipped_word_corpus,
+)
 from app.engine.words.run import WordConfig, WordRun
 from app.engine.words.tokens import tokenize
 from app.ui.derived import remembered
@@ -169,7 +174,7 @@ def _build_text_run(config: TextConfig) -> TextRun:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def shared_word_corpus(name: str, vocab_size: int) -> WordCorpus:
     """A built-in corpus in a vocabulary of ``vocab_size``: read-only, shared between sessions."""
-    return make_word_corpus(name, list(builtin_tokens(name)), vocab_size)
+    return shipped_word_corpus(name, vocab_size)
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,6 +22,7 @@ from app.engine.config import RunConfig
 from app.engine.diagnostics import ASKED_FOR, look
 from app.engine.duel import Duel, DuelConfig
 from app.engine.live import Learner
+from app.engine.order import OrderConfig, OrderDemo
 from app.engine.presets import PRESETS
 from app.engine.run import Run
 from app.engine.sentiment.corpus import shipped_reviews
@@ -31,8 +32,9 @@ from app.engine.slice_worker import SliceWorker, dumps
 from app.engine.text.corpus import builtin_corpus, make_corpus
 from app.engine.text.run import TextConfig, TextRun
 from app.engine.text.sampling import SampleConfig
-from app.engine.words.corpus import builtin_tokens, make_word_corpus
+from app.engine.words.corpus import builtin_tokens, make_word_corpus, shipped_word_corpus
 from app.engine.words.run import WordConfig, WordRun
+from app.engine.words.sampling import WordSampleConfig
 
 READY_SECONDS = 60.0  # the worker imports torch: seconds on a busy machine
 
@@ -213,12 +215,11 @@ def test_a_diverging_run_comes_back_diverged(worker: SliceWorker) -> None:
 def test_what_does_not_travel_trains_at_home(
     worker: SliceWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = make_word_corpus("own", builtin_tokens("reviews")[:3000], 60)
-    words = WordRun(WordConfig(corpus="own", vocab_size=60, hidden_size=16), corpus)
-    assert not words.travels
-    assert worker.train(words, steps=3, seconds=None, stop=never) is None
-    assert words.step == 0
-    assert not worker.takes(words)
+    lesson = OrderDemo(OrderConfig())  # the lesson's demonstrations train at home
+    assert not lesson.travels
+    assert worker.train(lesson, steps=3, seconds=None, stop=never) is None
+    assert lesson.step == 0
+    assert not worker.takes(lesson)
     monkeypatch.setattr(slice_worker, "MAX_TRAVEL_BYTES", 1000)
     big = Run(RunConfig())
     assert worker.takes(big)
@@ -391,6 +392,36 @@ def test_a_text_run_on_the_users_own_text_takes_it_along(worker: SliceWorker) ->
     assert away.corpus.text == own.text and np.array_equal(away.corpus.ids, own.ids)  # a copy
     pickled = pickle.loads(pickle.dumps(builtin_corpus("toy")))
     assert pickled is builtin_corpus("toy")
+
+
+def test_a_word_model_travels_without_its_corpus_and_trains_the_same(worker: SliceWorker) -> None:
+    """A built-in word corpus goes as its name and vocabulary size: the model comes back holding
+    the one the sessions share, trained as here, its held-out bits and live sample made there."""
+    corpus = shipped_word_corpus("reviews", 500)
+    assert shipped_word_corpus("reviews", 500) is corpus  # one per process and size
+    config = WordConfig(vocab_size=500, hidden_size=16, embedding_dim=16, seq_len=12, batch_size=8)
+    away, here = WordRun(config, corpus), WordRun(config, corpus)
+    assert worker.takes(away) and len(dumps(away)) < corpus.ids.nbytes / 4
+    wanted = WordSampleConfig(length=12)
+    away.live_sample(wanted, playing=True)  # the page asked for a sample
+    away._written = replace(away._written, at=0.0)  # as if it were old: one is due
+    with away.lock:
+        assert worker.train(away, steps=20, seconds=None, stop=never) == 20
+    here.train(steps=20)
+    assert away.corpus is corpus
+    _same_weights(away, here)
+    assert away._held_out is not None and away._held_out == here.held_out()
+    assert away._written.step == 20
+    assert away._written.sample == here.live_sample(wanted, playing=False).sample
+    own = make_word_corpus("own", list(builtin_tokens("reviews")[:3000]), 60)
+    assert pickle.loads(pickle.dumps(own)) is not own  # the user's own text goes whole
+
+
+def test_the_word_levels_default_model_travels_with_its_adam_state() -> None:
+    config = WordConfig()
+    run = WordRun(config, shipped_word_corpus(config.corpus, config.vocab_size))
+    run.train(steps=1)
+    assert len(dumps(run)) <= slice_worker.MAX_TRAVEL_BYTES
 
 
 def test_the_text_pages_default_model_travels_with_its_adam_state() -> None:

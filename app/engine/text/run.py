@@ -106,6 +106,10 @@ class NextTokenLearner(Learner):
     sample_wanted: Any = None  # the live sample's settings, last asked (its config class)
     _written: Written | None = None
 
+    def held_out(self) -> Any:
+        """Held-out bits at the current step (cached until the next step)."""
+        raise NotImplementedError
+
     def held_out_bits(self) -> float:
         raise NotImplementedError
 
@@ -126,6 +130,12 @@ class NextTokenLearner(Learner):
                     return kept
             self._written = Written(self.step, time.monotonic(), self.write(config))
             return self._written
+
+    def before_drawing(self) -> None:
+        if not self.diverged:
+            self.held_out()  # 4,096 held-out characters: some 20 ms of the server's core a refresh
+            if self.sample_wanted is not None:  # the page asked for one: some 50 ms when due
+                self.live_sample(self.sample_wanted, playing=True)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
@@ -200,12 +210,6 @@ class TextRun(NextTokenLearner):
 
     def write(self, config: SampleConfig) -> Sample:
         return generate(self.model, self.corpus.vocab, config)
-
-    def before_drawing(self) -> None:
-        if not self.diverged:
-            self.held_out()  # 4,096 held-out characters: some 20 ms of the server's core a refresh
-            if self.sample_wanted is not None:  # the page asked for one: some 50 ms when due
-                self.live_sample(self.sample_wanted, playing=True)
 
 
 def build_text_model(

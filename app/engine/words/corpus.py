@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -54,6 +54,15 @@ class WordCorpus:
     vocab: Vocabulary
     ids: np.ndarray  # (tokens,) int64
     spelling: Spelling
+    # Made by shipped_word_corpus (its name and vocabulary size): the same in every process.
+    shipped: tuple[str, int] | None = field(default=None, compare=False)
+
+    def __reduce_ex__(self, protocol: int) -> object:
+        # Pickles as a call (see app/engine/text/corpus.py Corpus): a word model travelling to the
+        # training worker finds its corpus there, and back here the one the sessions share.
+        if self.shipped is not None:
+            return shipped_word_corpus, self.shipped
+        return super().__reduce_ex__(protocol)
 
     @property
     def split(self) -> int:
@@ -101,6 +110,14 @@ def make_word_corpus(
     train = tokens[: int(len(tokens) * (1 - HELD_OUT))]
     vocab = vocab or fit_vocabulary(train, vocab_size)
     return WordCorpus(name, tuple(tokens), vocab, vocab.encode(tokens), Spelling.fit(train))
+
+
+@lru_cache(maxsize=8)  # a few vocabulary sizes at once; an evicted one is only rebuilt
+def shipped_word_corpus(name: str, vocab_size: int) -> WordCorpus:
+    """A corpus the app carries in a vocabulary of ``vocab_size``, built once per process and
+    shared: read-only."""
+    corpus = make_word_corpus(name, list(builtin_tokens(name)), vocab_size)
+    return replace(corpus, shipped=(name, vocab_size))
 
 
 @cache

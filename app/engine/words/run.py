@@ -110,6 +110,10 @@ class WordHeldOut:
 class WordRun(NextTokenLearner):
     """One word model learning one corpus. Never raises on divergence: it stops and says where."""
 
+    # Its model and Adam state pickle whole (7.8 MB for the default: the embedding and the head are
+    # a row per word); a built-in corpus goes as its name and vocabulary size, the user's whole.
+    travels = True
+
     def __init__(self, config: WordConfig, corpus: WordCorpus) -> None:
         super().__init__()
         self.config = config.check()
