@@ -40,7 +40,9 @@ def duel_loss_figure(
     layout: dict[str, Any] = {"annotations": []}
     if baseline is not None:
         layout["shapes"] = [horizontal_line(baseline, COLORS["baseline"])]
-        layout["annotations"].append(horizontal_line_label(baseline, labels.series[0], "top left"))
+        layout["annotations"].append(
+            horizontal_line_label(baseline, labels.series[0], "top left", log_axis=True)
+        )
     empty = not any(len(steps) for steps, _ in curves.values())
     if empty and empty_note:
         layout["annotations"].append(centred_note(empty_note, big))

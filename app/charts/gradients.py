@@ -34,6 +34,7 @@ def time_gradient_figure(
     ||dL/dh_t|| ~ ||dL/dh_T|| * factor^(T - t)."""
     t = np.arange(len(norms))
     shown = _positive(norms)
+    drawn = [shown]  # every line on the log axis: its ticks follow the range they span
     traces = [
         {
             **line(t, shown, labels.series[0], COLORS["train"], width=3),
@@ -42,7 +43,8 @@ def time_gradient_figure(
         }
     ]
     if cell_norms is not None:
-        traces.append(line(t, _positive(cell_norms), labels.series[2], COLORS["lstm"], width=3))
+        drawn.append(_positive(cell_norms))
+        traces.append(line(t, drawn[-1], labels.series[2], COLORS["lstm"], width=3))
     if (
         np.isfinite(predicted_factor)
         and predicted_factor > 0
@@ -54,13 +56,14 @@ def time_gradient_figure(
                 predicted_factor, (len(norms) - 1 - t).astype(np.float64)
             )
         theory = _positive(reference.astype(np.float32))
+        drawn.append(theory)
         traces.append(line(t, theory, labels.series[1], COLORS["baseline"], dash="dash"))
     return figure(
         traces,
         labels.title,
         big,
         xaxis=axis(labels.x, big, **counts(t)),
-        yaxis=axis(labels.y, big, type="log", exponentformat="power", **log_ticks(shown)),
+        yaxis=axis(labels.y, big, type="log", exponentformat="power", **log_ticks(*drawn)),
     )
 
 

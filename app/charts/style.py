@@ -10,6 +10,7 @@ exactly what plotly's validation makes of them (tests/pages/test_plain_figures.p
 from __future__ import annotations
 
 import contextvars
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -83,15 +84,16 @@ def counts(values: np.ndarray | Sequence[float] | int) -> dict[str, Any]:
 
 
 def log_ticks(*arrays: np.ndarray) -> dict[str, Any]:
-    """Settings for a log axis: over one or two decades plotly labels every digit (1 9 8 7 ... 2 1,
-    too crowded to read, or bare digits with no decade); tick 1, 2 and 5 of each decade instead,
-    written as whole numbers. Over a narrower or a wider range plotly's own ticks read well."""
+    """Settings for a log axis: over one to three decades plotly labels every digit (1 9 8 7 ... 2
+    1, too crowded to read, or bare digits with no decade, in two sizes); tick 1, 2 and 5 of each
+    decade instead, written as whole numbers. Over a narrower or a wider range plotly's own ticks
+    read well."""
     values = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays] or [[]])
     values = values[np.isfinite(values) & (values > 0)]
     if not values.size:
         return {}
     low, high = float(values.min()), float(values.max())
-    if not 0.5 <= np.log10(high / low) < 2:
+    if not 0.5 <= np.log10(high / low) < 3:
         return {}
     decades = 10.0 ** np.arange(np.floor(np.log10(low)) - 1, np.ceil(np.log10(high)) + 2)
     ladder = np.sort(np.concatenate([decades, 2 * decades, 5 * decades]))
@@ -116,7 +118,9 @@ def figure(
     """A styled figure built in one step from trace dicts (each with its ``type``) and layout."""
     full = style_layout(title, big, height)
     full["xaxis"] = xaxis if xaxis is not None else axis(big=big)
-    full["yaxis"] = yaxis if yaxis is not None else axis(big=big)
+    # The left margin grows to fit the tick labels (2×10⁻⁷, 4,000) and puts the axis title beyond
+    # them: with a fixed margin the title is drawn over long labels, on a projector above all.
+    full["yaxis"] = {"automargin": True, **(yaxis if yaxis is not None else axis(big=big))}
     full.update(layout)
     if _PLAIN.get():
         return PlainFigure(data=traces, layout=full)
@@ -199,10 +203,15 @@ def line(
     return trace
 
 
-def horizontal_line_label(y: float, text: str, position: str = "top left") -> dict[str, Any]:
+def horizontal_line_label(
+    y: float, text: str, position: str = "top left", log_axis: bool = False
+) -> dict[str, Any]:
     """The words beside a ``horizontal_line``, as a layout annotation (what ``add_hline`` adds for
-    ``annotation_text`` and ``annotation_position``, e.g. "top left", "bottom right")."""
+    ``annotation_text`` and ``annotation_position``, e.g. "top left", "bottom right"). On a log
+    axis plotly places an annotation at the log10 of its ``y`` (a shape at ``y`` itself)."""
     vertical, side = position.split()
+    if log_axis:
+        y = math.log10(y)
     return {
         "text": text,
         "showarrow": False,

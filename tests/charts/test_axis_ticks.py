@@ -49,9 +49,12 @@ def test_every_time_and_step_axis_counts_in_whole_numbers() -> None:
         assert fig.layout.xaxis.dtick == 1, fig.layout.title.text
 
 
-def test_a_log_axis_over_less_than_two_decades_labels_one_two_five() -> None:
+def test_a_log_axis_over_less_than_three_decades_labels_one_two_five() -> None:
     ticks = log_ticks(np.array([0.16, 0.9]))
     assert {0.2, 0.5, 1.0} <= set(ticks["tickvals"]) and 0.3 not in ticks["tickvals"]
+    # A duel whose LSTM solved the task: its loss from 1 down to 0.008 (2.1 decades).
+    ticks = log_ticks(np.array([0.008, 1.05]))
+    assert {0.01, 0.02, 0.05, 0.1, 1.0} <= set(ticks["tickvals"]) and 0.03 not in ticks["tickvals"]
     assert log_ticks(np.array([1e-6, 1.0])) == {}  # many decades: plotly's own decade ticks
     assert log_ticks(np.array([0.16, 0.18])) == {}  # a sliver: plotly's digits are few
     fig = duel_loss_figure(
@@ -68,3 +71,14 @@ def test_a_long_title_on_a_projector_gets_smaller_type_so_it_fits_its_chart() ->
     assert 17 <= title_size(long, big=True) < 26
     assert len(long) * title_size(long, big=True) * 0.55 < 560  # half of a 1280 px projector
     assert title_size(long, big=False) == 16
+
+
+def test_the_duel_baseline_label_sits_on_its_line_of_the_log_axis() -> None:
+    """Plotly places an annotation on a log axis at the log10 of its y, a shape at y itself: the
+    words "always 1.0 (0.167)" must sit at the dashed line, not near the top of the chart."""
+    fig = duel_loss_figure(
+        {"rnn": (np.arange(50), np.linspace(1.0, 0.01, 50))}, {"rnn": "RNN"}, 0.167, LABELS
+    )
+    (shape,) = fig.layout.shapes
+    (label,) = fig.layout.annotations
+    assert shape.y0 == 0.167 and label.y == pytest.approx(np.log10(0.167))

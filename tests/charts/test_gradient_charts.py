@@ -21,6 +21,16 @@ def test_time_gradient_figure_draws_the_theory_line_from_the_last_step() -> None
     assert fig.layout.yaxis.type == "log"
 
 
+def test_the_log_axis_ticks_follow_every_line_drawn_on_it() -> None:
+    """The measured norms span under half a decade, the bound drawn beside them more than one: the
+    ticks are the 1-2-5 ladder of the whole range, not plotly's crowded digits (the page's RNN
+    preset at a few thousand steps)."""
+    norms = np.array([5e-9, 9e-9, 1.3e-8], dtype=np.float32)
+    fig = time_gradient_figure(norms, 2.6, LABELS)
+    assert fig.layout.yaxis.tickmode == "array"
+    assert {1e-7, 5e-8, 2e-8, 1e-8, 5e-9} <= set(fig.layout.yaxis.tickvals)
+
+
 def test_time_gradient_figure_adds_the_cell_state_for_an_lstm() -> None:
     norms = np.ones(4, dtype=np.float32)
     fig = time_gradient_figure(norms, float("nan"), LABELS, cell_norms=norms * 2)

@@ -38,6 +38,8 @@ def test_live_figures_sent_plain_are_what_plotly_makes_of_them(
             differences = list(_differences(_meaning(sent), _meaning(sent_plain(validated))))
             assert not differences, differences[:8]
             checked.append(str(fig["layout"].get("title")))
+            # Its title clear of long tick labels (2×10⁻⁷ on a projector): the margin fits them.
+            assert fig["layout"]["yaxis"].get("automargin") is True, checked[-1]
         return sent
 
     monkeypatch.setattr(live_chart, "payload", compared)
