@@ -221,6 +221,10 @@ def horizontal_line_label(
         "yref": "y",
         "y": y,
         "yanchor": "bottom" if vertical == "top" else "top",
+        # Readable where the curves run through it (a duel's losses around its baseline), and
+        # clear of the tick labels beside the plot.
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "xshift": 6 if side == "left" else -6,
     }
 
 
