@@ -217,14 +217,23 @@ def _draw(run: SentimentRun) -> None:
             notes.info(t("train.press_play"))
         left, middle, right = st.columns([2, 2, 1.4])
     with left:
+        series = [history.array("val_accuracy"), history.array("val_f1")]
+        names = [t("sentiment.accuracy"), t("sentiment.f1")]
+        if result.rare_label == 1:
+            # The positive class is the rare one (or the classes are even): its F1 is both lines,
+            # and a second line would only hide under the first.
+            names[1] = t("sentiment.f1_rare_positive")
+        else:
+            series.append(history.array("val_rare_f1"))
+            names.append(t("sentiment.rare_f1"))
         fig = scores_figure(
             steps,
-            [history.array("val_accuracy"), history.array("val_f1"), history.array("val_rare_f1")],
+            series,
             Labels(
                 t("sentiment.scores_chart"),
                 t("chart.step"),
                 t("sentiment.score_axis"),
-                (t("sentiment.accuracy"), t("sentiment.f1"), t("sentiment.rare_f1")),
+                tuple(names),
             ),
             big,
             empty_note=t("train.press_play_short") if big else "",

@@ -123,3 +123,22 @@ def test_the_share_slider_writes_its_decimals_in_the_session_language() -> None:
     for lang, shown in (("pt", "0,50"), ("en", "0.50")):
         at = open_link("../pages/sentiment.py", lang=lang)
         assert shown in at.select_slider(key="sentiment-share").options, lang
+
+
+@pytest.mark.parametrize(("share", "lines"), [(0.5, 2), (0.2, 2), (0.8, 3)])
+def test_the_scores_chart_draws_the_rare_class_f1_only_when_it_is_another_line(
+    share: float, lines: int
+) -> None:
+    """Where the positive reviews are the rare class (or the classes are even), the F1 of the rare
+    class is the F1: one line, named as both, instead of a line hidden under another."""
+    at = open_page(SENTIMENT)
+    at.select_slider(key="sentiment-share").set_value(share).run()
+    at.button(key="sentiment-step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    words = catalog("en")
+    names = [trace["name"] for trace in chart(at, "sentiment-scores-chart")["data"]]
+    assert len(names) == lines
+    if lines == 2:
+        assert names == [words["sentiment.accuracy"], words["sentiment.f1_rare_positive"]]
+    else:
+        assert names[2] == words["sentiment.rare_f1"]
