@@ -233,5 +233,5 @@ def styled(fig: go.Figure, title: str, big: bool = False, height: int | None = N
     fig.update_layout(style_layout(title, big, height))
     title_font, tick_font = _axis_fonts(big)
     fig.update_xaxes(title_font=title_font, tickfont=tick_font)
-    fig.update_yaxes(title_font=title_font, tickfont=tick_font)
+    fig.update_yaxes(title_font=title_font, tickfont=tick_font, automargin=True)  # as ``figure``
     return fig

@@ -1,8 +1,8 @@
-"""Values a page derives from a session's live things (an inspection, a sample, a look at the
-gradient, a sweep), remembered while what they were computed from holds: one helper instead of a
-cache per page. Kept in ``st.session_state``: one session never sees another's. A value derived
-from what every session holds the same (a shipped model) is ``shared`` instead: computed once in
-the process, so a class opening a page together waits for one computation, not one per student.
+"""Values a page derives from a session's live things (an inspection, a sample, a sweep),
+remembered while what they were computed from holds: one helper instead of a cache per page.
+Kept in ``st.session_state``: one session never sees another's. A value derived from what every
+session holds the same (a shipped model) is ``shared`` instead: computed once in the process, so a
+class opening a page together waits for one computation, not one per student.
 """
 
 from __future__ import annotations
